@@ -1,0 +1,165 @@
+/*
+ * main.c - the falcoc command line: flags → options, runs the stages,
+ * prints, and picks the exit code (0 ok, 1 errors, 2 usage, 3 internal).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ast.h"
+#include "cmd_fields.h"
+#include "explain.h"
+#include "session.h"
+
+static const char usage[] =
+    "usage: falcoc COMMAND [ARGS]\n"
+    "\n"
+    "  validate [--json] RULES.yaml...           check rules files like falco -V\n"
+    "  lint [--format text|json|sarif] RULES.yaml...\n"
+    "                                            validate plus falcoc's own warnings\n"
+    "  parse -e 'CONDITION'                      print the syntax tree (s-expression)\n"
+    "  explain [--json] RULES.yaml... [RULE]     resolved condition, event types, fields\n"
+    "  fields [--json]                           the field catalogue\n"
+    "  version                                   falcoc and rules engine versions\n";
+
+static int usage_error(const char *msg)
+{
+    if (msg)
+        fprintf(stderr, "falcoc: %s\n", msg);
+    fputs(usage, stderr);
+    return 2;
+}
+
+static int cmd_parse(int argc, char **argv)
+{
+    const char *expr = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-e") && i + 1 < argc)
+            expr = argv[++i];
+        else
+            return usage_error("parse: expected -e 'CONDITION'");
+    }
+    if (!expr)
+        return usage_error("parse: expected -e 'CONDITION'");
+    struct arena a;
+    arena_init(&a);
+    struct cond_error err;
+    size_t len = strlen(expr);
+    struct ast_node *t = cond_parse(&a, expr, len, &err);
+    int rc = 0;
+    if (t) {
+        struct buf b;
+        buf_init(&b, &a);
+        ast_dump(&b, t);
+        printf("%s\n", buf_cstr(&b));
+    } else {
+        /* The condition is its own one-line source: column = offset + 1. */
+        fprintf(stderr, "<condition>:1:%u: error[LOAD_ERR_COMPILE_CONDITION]: %s\n",
+                err.offset + 1, err.msg);
+        fprintf(stderr, "    1 | %s\n      | %*s^\n", expr, (int)err.offset, "");
+        rc = 1;
+    }
+    arena_free(&a);
+    return rc;
+}
+
+/* validate and lint share everything but the extra checks and renderers. */
+enum out_format { OUT_TEXT, OUT_JSON, OUT_SARIF };
+
+static int run_checks(int argc, char **argv, bool lint)
+{
+    enum out_format fmt = OUT_TEXT;
+    struct session s;
+    session_init(&s);
+    s.diags.lint = lint;
+    int nfiles = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json")) {
+            fmt = OUT_JSON;
+        } else if (lint && !strcmp(argv[i], "--format") && i + 1 < argc) {
+            const char *f = argv[++i];
+            if (!strcmp(f, "text"))
+                fmt = OUT_TEXT;
+            else if (!strcmp(f, "json"))
+                fmt = OUT_JSON;
+            else if (!strcmp(f, "sarif"))
+                fmt = OUT_SARIF;
+            else {
+                session_free(&s);
+                return usage_error("lint: --format must be text, json or sarif");
+            }
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            session_free(&s);
+            return usage_error("unknown option");
+        }
+    }
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--format")) {
+            i++;
+            continue;
+        }
+        if (argv[i][0] == '-' && argv[i][1])
+            continue;
+        session_load_file(&s, argv[i]);
+        nfiles++;
+    }
+    if (!nfiles) {
+        session_free(&s);
+        return usage_error("no rules file given");
+    }
+    session_compile(&s);
+    diags_sort(&s.diags, (const struct source *const *)s.files, s.nfiles);
+    int rc = s.diags.nerrors ? 1 : 0;
+    if (fmt == OUT_JSON) {
+        diag_render_falco_json(stdout, &s.diags, (const struct source *const *)s.files, s.nfiles);
+    } else if (fmt == OUT_SARIF) {
+        diag_render_sarif(stdout, &s.diags);
+    } else {
+        diag_render_text(stdout, &s.diags, isatty(STDOUT_FILENO));
+        for (size_t f = 0; f < s.nfiles; f++) {
+            size_t e = 0, w = 0;
+            for (size_t i = 0; i < s.diags.n; i++) {
+                if (s.diags.v[i]->pos.src != s.files[f])
+                    continue;
+                if (diag_severity(s.diags.v[i]->code) == DIAG_SEV_ERROR)
+                    e++;
+                else
+                    w++;
+            }
+            printf("%s: %s\n", s.files[f]->name,
+                   e ? "Invalid" : (w ? "Ok, with warnings" : "Ok"));
+        }
+    }
+    session_free(&s);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error(NULL);
+    const char *cmd = argv[1];
+    argc--;
+    argv++;
+    if (!strcmp(cmd, "validate"))
+        return run_checks(argc, argv, false);
+    if (!strcmp(cmd, "lint"))
+        return run_checks(argc, argv, true);
+    if (!strcmp(cmd, "parse"))
+        return cmd_parse(argc, argv);
+    if (!strcmp(cmd, "explain"))
+        return cmd_explain(argc, argv);
+    if (!strcmp(cmd, "fields"))
+        return cmd_fields(argc, argv);
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("falcoc %s\nrules engine %d.%d.%d\n", FALCOC_VERSION, RL_ENGINE_MAJOR,
+               RL_ENGINE_MINOR, RL_ENGINE_PATCH);
+        return 0;
+    }
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    return usage_error("unknown command");
+}

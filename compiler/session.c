@@ -1,0 +1,61 @@
+/*
+ * session.c - runs the stages over every file of one invocation; see session.h.
+ */
+#include "session.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "yaml.h"
+
+void session_init(struct session *s)
+{
+    memset(s, 0, sizeof(*s));
+    arena_init(&s->arena);
+    diags_init(&s->diags, &s->arena);
+    rl_set_init(&s->set);
+}
+
+void session_free(struct session *s) { arena_free(&s->arena); }
+
+static void add_file(struct session *s, struct source *src)
+{
+    if (s->nfiles == s->capfiles) {
+        size_t cap = s->capfiles ? s->capfiles * 2 : 8;
+        s->files = arena_realloc(&s->arena, s->files, s->capfiles * sizeof(*s->files),
+                                 cap * sizeof(*s->files));
+        s->capfiles = cap;
+    }
+    s->files[s->nfiles++] = src;
+}
+
+bool session_load_file(struct session *s, const char *path)
+{
+    struct source *src = src_read_file(&s->arena, path);
+    if (!src) {
+        int e = errno;
+        /* An empty stand-in keeps the file in the report, in its place. */
+        src = src_from_bytes(&s->arena, path, "", 0);
+        add_file(s, src);
+        struct diag *g = diag_add(&s->diags, DIAG_LOAD_ERR_FILE_READ, (struct src_pos){src, 0}, 0,
+                                  "could not read file: %s", strerror(e));
+        (void)g;
+        return false;
+    }
+    add_file(s, src);
+    struct ydoc *docs = NULL;
+    size_t ndocs = 0;
+    bool ok = yaml_parse(&s->arena, &s->diags, src, &docs, &ndocs);
+    /* Documents completed before a YAML error are still loaded. */
+    ok = rl_load_file(&s->arena, &s->diags, &s->set, src, docs, ndocs) && ok;
+    return ok;
+}
+
+bool session_compile(struct session *s)
+{
+    size_t before = s->diags.nerrors;
+    res_run(s);
+    chk_run(s);
+    s->compiled = true;
+    return s->diags.nerrors == before;
+}
