@@ -35,18 +35,18 @@ const char *const rl_priority_name[8] = {"Emergency", "Alert",  "Critical",     
 
 /* Falco's texts that appear more than once. */
 #define WARNING_APPEND                                                                             \
-    "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under "         \
+    "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under "          \
     "'override' instead."
 #define WARNING_ENABLED                                                                            \
-    "The standalone 'enabled' key usage is deprecated. The correct approach requires also a "     \
+    "The standalone 'enabled' key usage is deprecated. The correct approach requires also a "      \
     "'replace' entry under the 'override' key (i.e. 'enabled: replace')."
 #define ERROR_OVERRIDE_APPEND                                                                      \
-    "Keys 'override' and 'append: true' cannot be used together. Add an 'append' entry (e.g. "    \
+    "Keys 'override' and 'append: true' cannot be used together. Add an 'append' entry (e.g. "     \
     "'condition: append') under 'override' instead."
 #define ERROR_NO_PREVIOUS_RULE_APPEND                                                              \
     "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists"
 #define ERROR_NO_PREVIOUS_RULE_REPLACE                                                             \
-    "An 'override.<key>: replace' to a rule was requested but no rule by that name already "      \
+    "An 'override.<key>: replace' to a rule was requested but no rule by that name already "       \
     "exists"
 
 /* ---- small parsers shared with resolve.c ------------------------------------ */
@@ -71,10 +71,12 @@ static bool all_upper(const char *s)
  * true/false, on/off, all lower case, or capitalised (rest lower or upper). */
 bool rl_parse_bool(const char *s, bool *out)
 {
-    static const char *const words[][2] = {{"y", "n"}, {"yes", "no"}, {"true", "false"}, {"on", "off"}};
+    static const char *const words[][2] = {
+        {"y", "n"}, {"yes", "no"}, {"true", "false"}, {"on", "off"}};
     if (!s || !*s)
         return false;
-    bool flexible = all_lower(s) || (*s >= 'A' && *s <= 'Z' && (all_lower(s + 1) || all_upper(s + 1)));
+    bool flexible =
+        all_lower(s) || (*s >= 'A' && *s <= 'Z' && (all_lower(s + 1) || all_upper(s + 1)));
     if (!flexible)
         return false;
     for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
@@ -192,7 +194,10 @@ static bool version_satisfies(const uint32_t have[3], const uint32_t need[3])
 
 /* ---- the set ------------------------------------------------------------------ */
 
-void rl_set_init(struct rl_set *s) { memset(s, 0, sizeof(*s)); }
+void rl_set_init(struct rl_set *s)
+{
+    memset(s, 0, sizeof(*s));
+}
 
 struct rl_list *rl_find_list(const struct rl_set *s, const char *name)
 {
@@ -258,7 +263,10 @@ static int ctx_push(struct ld *L, const char *type, const char *name, const stru
     return mark;
 }
 
-static void ctx_pop(struct ld *L, int mark) { L->nloc = mark; }
+static void ctx_pop(struct ld *L, int mark)
+{
+    L->nloc = mark;
+}
 
 /* Bytes to underline: a scalar up to the end of its first line, else a caret. */
 static uint32_t span_of(const struct ynode *n)
@@ -315,7 +323,10 @@ static void warn(struct ld *L, enum diag_code code, const struct ynode *at, cons
 
 enum { GOT_ERR = -1, GOT_NONE = 0, GOT_OK = 1 };
 
-static bool is_null(const struct ynode *n) { return n->kind == YN_SCALAR && n->is_null; }
+static bool is_null(const struct ynode *n)
+{
+    return n->kind == YN_SCALAR && n->is_null;
+}
 
 /* A non-empty scalar under `key`. */
 static int get_str(struct ld *L, struct ynode *map, const char *key, bool required,
@@ -460,7 +471,10 @@ static const char **tag_set(struct arena *a, const char **old, size_t nold, cons
 
 /* ---- names (§1.5, §1.6) ----------------------------------------------------------- */
 
-static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static bool is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 /* ([a-zA-Z]+[a-zA-Z0-9_]*), the whole name */
 static bool macro_name_ok(const char *s)
@@ -501,8 +515,17 @@ enum ovk {
 };
 
 static const char *const ov_names[OV_COUNT] = {
-    "condition", "output",        "desc",    "priority",         "tags",  "exceptions",
-    "enabled",   "warn_evttypes", "skip-if-unknown-filter", "capture", "capture_duration",
+    "condition",
+    "output",
+    "desc",
+    "priority",
+    "tags",
+    "exceptions",
+    "enabled",
+    "warn_evttypes",
+    "skip-if-unknown-filter",
+    "capture",
+    "capture_duration",
     "items",
 };
 
@@ -510,12 +533,12 @@ static const char *const ov_names[OV_COUNT] = {
 #define RULE_APPENDABLE                                                                            \
     (BIT(OV_CONDITION) | BIT(OV_OUTPUT) | BIT(OV_DESC) | BIT(OV_TAGS) | BIT(OV_EXCEPTIONS))
 #define RULE_REPLACEABLE                                                                           \
-    (RULE_APPENDABLE | BIT(OV_PRIORITY) | BIT(OV_ENABLED) | BIT(OV_WARN_EVTTYPES) | BIT(OV_SKIP) |  \
+    (RULE_APPENDABLE | BIT(OV_PRIORITY) | BIT(OV_ENABLED) | BIT(OV_WARN_EVTTYPES) | BIT(OV_SKIP) | \
      BIT(OV_CAPTURE) | BIT(OV_CAPTURE_DURATION))
 
 struct overrides {
-    unsigned app, rep;                /* keys to append / to replace */
-    struct ynode *key[OV_COUNT];      /* where each was named */
+    unsigned app, rep;           /* keys to append / to replace */
+    struct ynode *key[OV_COUNT]; /* where each was named */
 };
 
 static int ov_lookup(const struct ynode *k)
@@ -556,8 +579,8 @@ static bool read_overrides(struct ld *L, struct ynode *item, unsigned appendable
             bool app = op[0] == 'a';
             int m = ctx_push(L, "overrides", key, k);
             if (app && !can_app)
-                ok = err(L, YAML_VALIDATE, k, "Key '%s' cannot be appended to, use 'replace' instead",
-                         key);
+                ok = err(L, YAML_VALIDATE, k,
+                         "Key '%s' cannot be appended to, use 'replace' instead", key);
             else if (!app && !can_rep)
                 ok = err(L, YAML_VALIDATE, k, "Key '%s' cannot be replaced", key);
             ctx_pop(L, m);
@@ -724,7 +747,8 @@ static bool read_exceptions(struct ld *L, struct ynode *item, bool append, struc
             if (!ok)
                 break;
         } else if (append) {
-            warn(L, DIAG_LOAD_APPEND_NO_VALUES, ex, "Overriding/appending exception with no values");
+            warn(L, DIAG_LOAD_APPEND_NO_VALUES, ex,
+                 "Overriding/appending exception with no values");
         }
         n++;
     }
@@ -736,16 +760,15 @@ static bool read_exceptions(struct ld *L, struct ynode *item, bool append, struc
     return true;
 }
 
-static const char *const cmp_ops[] = {"exists", "<=",        "<",          ">=",       ">",
-                                      "==",     "=",         "!=",         "glob",     "iglob",
-                                      "contains", "icontains", "bcontains", "startswith",
-                                      "bstartswith", "endswith", "regex",     "intersects",
-                                      "in",     "pmatch"};
+static const char *const cmp_ops[] = {
+    "exists",      "<=",       "<",     ">=",         ">",         "==",        "=",
+    "!=",          "glob",     "iglob", "contains",   "icontains", "bcontains", "startswith",
+    "bstartswith", "endswith", "regex", "intersects", "in",        "pmatch"};
 
 /* The operators a modifier may follow (§5.6). */
-static const char *const str_ops[] = {"=",         "==",         "!=",          "glob",
-                                      "iglob",     "contains",   "icontains",   "bcontains",
-                                      "startswith", "bstartswith", "endswith", "regex"};
+static const char *const str_ops[] = {"=",          "==",          "!=",        "glob",
+                                      "iglob",      "contains",    "icontains", "bcontains",
+                                      "startswith", "bstartswith", "endswith",  "regex"};
 
 static bool in_list(const char *s, size_t len, const char *const *v, size_t n)
 {
@@ -935,10 +958,21 @@ static void warn_unknown_keys(struct ld *L, const struct ynode *item, const char
 
 #define NELEMS(a) (sizeof(a) / sizeof(*(a)))
 
-static const char *const rule_keys[] = {
-    "rule",          "condition",   "output",    "desc",   "priority",
-    "source",        "enabled",     "tags",      "exceptions", "warn_evttypes",
-    "skip-if-unknown-filter", "capture", "capture_duration", "append", "override"};
+static const char *const rule_keys[] = {"rule",
+                                        "condition",
+                                        "output",
+                                        "desc",
+                                        "priority",
+                                        "source",
+                                        "enabled",
+                                        "tags",
+                                        "exceptions",
+                                        "warn_evttypes",
+                                        "skip-if-unknown-filter",
+                                        "capture",
+                                        "capture_duration",
+                                        "append",
+                                        "override"};
 static const char *const macro_keys[] = {"macro", "condition", "append", "override"};
 static const char *const list_keys[] = {"list", "items", "append", "override"};
 static const char *const engine_keys[] = {"required_engine_version"};
@@ -965,8 +999,9 @@ static bool load_engine_version(struct ld *L, struct ynode *item)
     }
     const uint32_t own[3] = {RL_ENGINE_MAJOR, RL_ENGINE_MINOR, RL_ENGINE_PATCH};
     if (!version_satisfies(own, ver))
-        return err(L, VALIDATE, v, "Rules require engine version %u.%u.%u, but engine version is %u.%u.%u",
-                   ver[0], ver[1], ver[2], own[0], own[1], own[2]);
+        return err(L, VALIDATE, v,
+                   "Rules require engine version %u.%u.%u, but engine version is %u.%u.%u", ver[0],
+                   ver[1], ver[2], own[0], own[1], own[2]);
     struct rl_set *s = L->s;
     uint32_t *cur = s->engine_req;
     bool higher = !s->has_engine_required || ver[0] > cur[0] ||
@@ -1199,8 +1234,12 @@ static bool check_update_source(struct ld *L, struct ynode *item, const struct r
 
 static bool rule_define(struct ld *L, struct ynode *item, struct ynode *name)
 {
-    struct rl_rule r = {.name = name->value, .item = item, .name_node = name, .enabled = true,
-                        .warn_evttypes = true, .source = "syscall"};
+    struct rl_rule r = {.name = name->value,
+                        .item = item,
+                        .name_node = name,
+                        .enabled = true,
+                        .warn_evttypes = true,
+                        .source = "syscall"};
     struct ynode *cond, *output, *desc, *prio, *source, *tags, *node;
     if (get_str(L, item, "condition", true, &cond) != GOT_OK ||
         get_str(L, item, "output", true, &output) != GOT_OK ||
@@ -1337,8 +1376,8 @@ static bool read_update(struct ld *L, struct ynode *item, unsigned keys, const s
                         const struct rl_rule **prevp, struct ynode *name)
 {
     /* Falco's order of keys within a phase */
-    static const int order[] = {OV_CONDITION, OV_EXCEPTIONS, OV_OUTPUT,        OV_DESC,
-                                OV_TAGS,      OV_PRIORITY,   OV_ENABLED,       OV_WARN_EVTTYPES,
+    static const int order[] = {OV_CONDITION, OV_EXCEPTIONS, OV_OUTPUT,          OV_DESC,
+                                OV_TAGS,      OV_PRIORITY,   OV_ENABLED,         OV_WARN_EVTTYPES,
                                 OV_SKIP,      OV_CAPTURE,    OV_CAPTURE_DURATION};
     const char *phase = append ? "append" : "replace";
     struct exc_in *exc = NULL;

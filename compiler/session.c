@@ -29,6 +29,22 @@ static void add_file(struct session *s, struct source *src)
     s->files[s->nfiles++] = src;
 }
 
+static bool load_source(struct session *s, struct source *src)
+{
+    add_file(s, src);
+    struct ydoc *docs = NULL;
+    size_t ndocs = 0;
+    bool ok = yaml_parse(&s->arena, &s->diags, src, &docs, &ndocs);
+    /* Documents completed before a YAML error are still loaded. */
+    ok = rl_load_file(&s->arena, &s->diags, &s->set, src, docs, ndocs) && ok;
+    return ok;
+}
+
+bool session_load_bytes(struct session *s, const char *name, const char *bytes, size_t len)
+{
+    return load_source(s, src_from_bytes(&s->arena, name, bytes, len));
+}
+
 bool session_load_file(struct session *s, const char *path)
 {
     struct source *src = src_read_file(&s->arena, path);
@@ -42,13 +58,7 @@ bool session_load_file(struct session *s, const char *path)
         (void)g;
         return false;
     }
-    add_file(s, src);
-    struct ydoc *docs = NULL;
-    size_t ndocs = 0;
-    bool ok = yaml_parse(&s->arena, &s->diags, src, &docs, &ndocs);
-    /* Documents completed before a YAML error are still loaded. */
-    ok = rl_load_file(&s->arena, &s->diags, &s->set, src, docs, ndocs) && ok;
-    return ok;
+    return load_source(s, src);
 }
 
 bool session_compile(struct session *s)

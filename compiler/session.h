@@ -64,6 +64,8 @@ void session_init(struct session *s);
 void session_free(struct session *s);
 /* Reads, parses and loads one rules file (in command-line order). */
 bool session_load_file(struct session *s, const char *path);
+/* Same, for rules text already in memory (tests, fuzzing). */
+bool session_load_bytes(struct session *s, const char *name, const char *bytes, size_t len);
 /* Resolves and checks everything loaded; false if any error was reported. */
 bool session_compile(struct session *s);
 

@@ -277,7 +277,8 @@ static void attach(struct builder *b, struct ynode *n, size_t w)
     b->fr[b->nfr - 1].weight += w;
     if (b->nkids == b->capkids) {
         size_t cap = b->capkids ? b->capkids * 2 : 256;
-        b->kids = arena_realloc(b->a, b->kids, b->capkids * sizeof(*b->kids), cap * sizeof(*b->kids));
+        b->kids =
+            arena_realloc(b->a, b->kids, b->capkids * sizeof(*b->kids), cap * sizeof(*b->kids));
         b->capkids = cap;
     }
     b->kids[b->nkids++] = n;
@@ -442,7 +443,8 @@ static void on_document_end(struct builder *b, uint32_t start)
 {
     if (b->ndocs == b->capdocs) {
         size_t cap = b->capdocs ? b->capdocs * 2 : 4;
-        b->docs = arena_realloc(b->a, b->docs, b->capdocs * sizeof(*b->docs), cap * sizeof(*b->docs));
+        b->docs =
+            arena_realloc(b->a, b->docs, b->capdocs * sizeof(*b->docs), cap * sizeof(*b->docs));
         b->capdocs = cap;
     }
     struct ynode *root = b->root;
@@ -496,7 +498,8 @@ bool yaml_parse(struct arena *a, struct diags *d, const struct source *src, stru
 
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p)) {
-        diag_add(d, DIAG_LOAD_ERR_YAML_PARSE, pos_at(&b, 0), 0, "cannot initialize the YAML parser");
+        diag_add(d, DIAG_LOAD_ERR_YAML_PARSE, pos_at(&b, 0), 0,
+                 "cannot initialize the YAML parser");
         return false;
     }
     yaml_parser_set_input_string(&p, (const unsigned char *)src->text, src->len);
@@ -520,6 +523,7 @@ bool yaml_parse(struct arena *a, struct diags *d, const struct source *src, stru
             doc_start = mark_off(&b.ln, &ev.start_mark);
             b.root = NULL;
             b.anchors.gen++; /* anchors do not cross documents */
+            b.anchors.n = 0;
             break;
         case YAML_DOCUMENT_END_EVENT:
             on_document_end(&b, doc_start);
@@ -622,7 +626,10 @@ static size_t wbreak(const struct walk *w, uint32_t i)
     return break_len(w->t + i, w->t + w->lim);
 }
 
-static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
 
 /* A line break as libyaml's READ_LINE stores it: LS and PS verbatim, every
  * other break as one '\n'. */
@@ -636,7 +643,10 @@ static uint32_t emit_break(struct walk *w, uint32_t i)
     return i + (uint32_t)bl;
 }
 
-static bool is_ls_ps(const struct walk *w, uint32_t i) { return wbreak(w, i) == 3; }
+static bool is_ls_ps(const struct walk *w, uint32_t i)
+{
+    return wbreak(w, i) == 3;
+}
 
 /*
  * The blanks and breaks between two runs of content in a plain or quoted
@@ -930,8 +940,7 @@ static void walk_block(struct walk *w, uint32_t i, bool literal, int32_t parent)
     bool leading_blank = false;
     while (b.col == b.indent && b.i < w->end) {
         bool trailing_blank = is_blank(w->t[b.i]);
-        if (!literal && lb != UINT32_MAX && !is_ls_ps(w, lb) && !leading_blank &&
-            !trailing_blank) {
+        if (!literal && lb != UINT32_MAX && !is_ls_ps(w, lb) && !leading_blank && !trailing_blank) {
             /* folding: one break between two plain lines is a space */
             if (ntb == 0)
                 emit_synth(w, lb, (uint32_t)wbreak(w, lb), 1);

@@ -557,8 +557,8 @@ static void test_upstream_lists(void)
         "some.field intersects b64(test.field)",
         "some.field = b64 or(some_macro)",
         "some.field = \"some_fake_transformer(some_macro)\"",
-        "b64(evt.name) exists and tolower(toupper(evt.type)) in val(some.field) and not "
-        "evt.dir=b64(some.field) or proc.name=b64(tolower(some.field))",
+        ("b64(evt.name) exists and tolower(toupper(evt.type)) in val(some.field) and not "
+         "evt.dir=b64(some.field) or proc.name=b64(tolower(some.field))"),
     };
     static const char *const rejected[] = {
         "a and b or",

@@ -28,7 +28,10 @@ static void begin(struct ctx *c)
     c->first = 0;
 }
 
-static void end(struct ctx *c) { arena_free(&c->a); }
+static void end(struct ctx *c)
+{
+    arena_free(&c->a);
+}
 
 /* Parses and loads one in-memory file into the set; returns rl_load_file's
  * verdict (false on a YAML error too). */
@@ -88,8 +91,8 @@ static size_t count(const struct ctx *c, enum diag_severity sev)
 }
 
 /* Checks code, message, 1-based line:column, and (when given) the context. */
-static bool expect(struct ctx *c, enum diag_code code, const char *msg, unsigned line,
-                   unsigned col, const char *locs)
+static bool expect(struct ctx *c, enum diag_code code, const char *msg, unsigned line, unsigned col,
+                   const char *locs)
 {
     const struct diag *g = find(c, code, msg);
     if (!g) {
@@ -115,10 +118,8 @@ static bool expect(struct ctx *c, enum diag_code code, const char *msg, unsigned
 #define ERR_V DIAG_LOAD_ERR_VALIDATE
 #define ERR_Y DIAG_LOAD_ERR_YAML_VALIDATE
 
-#define R                                                                                          \
-    "- rule: r\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n"
-#define RX                                                                                         \
-    R "  exceptions:\n    - name: e\n      fields: [proc.name]\n      values: [[a]]\n"
+#define R "- rule: r\n  desc: d\n  condition: evt.type = open\n  output: o\n  priority: INFO\n"
+#define RX R "  exceptions:\n    - name: e\n      fields: [proc.name]\n      values: [[a]]\n"
 
 /* One file, exactly one error: code, message, position, context. */
 static const struct err_case {
@@ -131,8 +132,8 @@ static const struct err_case {
     /* §1.1 */
     {"x\n", ERR_Y, "Rules content is not yaml", 1, 1, ""},
     {"a: b\n", ERR_Y, "Rules content is not yaml array of objects", 1, 1, ""},
-    {"- x\n", ERR_Y, "Unexpected element type. Each element should be a yaml associative array.",
-     1, 3, "rules content item"},
+    {"- x\n", ERR_Y, "Unexpected element type. Each element should be a yaml associative array.", 1,
+     3, "rules content item"},
     /* §1.3 */
     {"- macro: m\n", ERR_Y, "Item has no mapping for key 'condition'", 1, 3, "macro 'm'"},
     {"- macro: m\n  condition:\n", ERR_Y, "Mapping for key 'condition' is empty", 2, 3,
@@ -185,8 +186,8 @@ static const struct err_case {
      "Unable to parse engine version '0.57' as a semver string. Expected \"x.y.z\" semver "
      "format.",
      1, 28, NULL},
-    {"- required_engine_version:\n", ERR_Y, "Mapping for key 'required_engine_version' is empty",
-     1, 3, "required_engine_version"},
+    {"- required_engine_version:\n", ERR_Y, "Mapping for key 'required_engine_version' is empty", 1,
+     3, "required_engine_version"},
     {"- required_plugin_versions: x\n", ERR_Y,
      "Value of required_plugin_versions must be a sequence", 1, 29, "required plugin versions"},
     {"- required_plugin_versions:\n  - x\n", ERR_Y, "Plugin version must be a mapping", 2, 5,
@@ -199,8 +200,8 @@ static const struct err_case {
     {"- required_plugin_versions:\n  - name: p\n    version: 1.0.0\n    alternatives: x\n", ERR_Y,
      "Value of plugin version alternatives must be a sequence", 4, 19,
      "required plugin versions > required plugin versions entry 'p'"},
-    {"- required_plugin_versions:\n  - name: p\n    version: 1.0.0\n    alternatives: [x]\n",
-     ERR_Y, "Plugin version alternative must be a mapping", 4, 20,
+    {"- required_plugin_versions:\n  - name: p\n    version: 1.0.0\n    alternatives: [x]\n", ERR_Y,
+     "Plugin version alternative must be a mapping", 4, 20,
      "required plugin versions > required plugin versions entry 'p' > required plugin versions "
      "alternative"},
     {"- required_plugin_versions:\n  - name: p\n    version: 1.0.0\n    alternatives: [{name: "
@@ -217,11 +218,11 @@ static const struct err_case {
      "required plugin versions > required plugin versions entry 'p'"},
     /* §2.2 lists */
     {"- list: l\n  items: [a]\n  append: true\n", ERR_V,
-     "List uses 'append' or 'override.items: append' but no list by that name already exists",
-     1, 9, "list 'l'"},
+     "List uses 'append' or 'override.items: append' but no list by that name already exists", 1, 9,
+     "list 'l'"},
     {"- list: l\n  items: [a]\n  override:\n    items: append\n", ERR_V,
-     "List uses 'append' or 'override.items: append' but no list by that name already exists",
-     1, 9, "list 'l'"},
+     "List uses 'append' or 'override.items: append' but no list by that name already exists", 1, 9,
+     "list 'l'"},
     {"- list: l\n  items: [a]\n  append: true\n  override:\n    items: append\n", ERR_Y,
      "Keys 'override' and 'append: true' cannot be used together. Add an 'append' entry (e.g. "
      "'condition: append') under 'override' instead.",
@@ -232,8 +233,8 @@ static const struct err_case {
     {"- list: l\n  items: [a]\n  override:\n    items: prepend\n", ERR_Y,
      "Invalid override operation for key 'items': 'prepend'. Allowed values are: append replace ",
      4, 12, "list 'l' > overrides > value for 'items'"},
-    {"- list: l\n  items: [a]\n  override: replace\n", ERR_Y, "Value of 'override' must be a mapping",
-     3, 13, "list 'l' > value for 'override'"},
+    {"- list: l\n  items: [a]\n  override: replace\n", ERR_Y,
+     "Value of 'override' must be a mapping", 3, 13, "list 'l' > value for 'override'"},
     /* §2.3 macros */
     {"- macro: m\n  condition: a\n  override:\n    condition: append\n", ERR_V,
      "Macro uses 'append' or 'override.condition: append' but no macro by that name already "
@@ -280,15 +281,15 @@ static const struct err_case {
     {R "- rule: r\n  priority: LOUD\n  override:\n    priority: replace\n", ERR_Y,
      "Invalid priority", 7, 13, "rule 'r' > rule priority"},
     {"- rule: r\n  condition: x\n  override:\n    condition: append\n", ERR_V,
-     "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists", 1,
-     9, "rule 'r'"},
+     "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists", 1, 9,
+     "rule 'r'"},
     {"- rule: r\n  priority: INFO\n  override:\n    priority: replace\n", ERR_V,
      "An 'override.<key>: replace' to a rule was requested but no rule by that name already "
      "exists",
      1, 9, "rule 'r'"},
     {"- rule: r\n  condition: x\n  append: true\n", ERR_V,
-     "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists", 1,
-     9, "rule 'r'"},
+     "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists", 1, 9,
+     "rule 'r'"},
     {R "- rule: r\n  append: true\n  output: x\n", ERR_V,
      "Appended rule must have exceptions or condition property", 6, 3, "rule 'r'"},
     {"- rule: r\n  enabled: false\n", ERR_V,
@@ -296,8 +297,8 @@ static const struct err_case {
     {"- rule: r\n", ERR_Y, "Item has no mapping for key 'enabled'", 1, 3, "rule 'r'"},
     {"- rule: r\n  desc: d\n  condition: c\n  output: o\n  priority: INFO\n  source: k8s_audit\n" R,
      ERR_V, "Rule has been re-defined with a different source", 7, 3, "rule 'r'"},
-    {R R "  source: k8s_audit\n", ERR_V, "Rule has been re-defined with a different source", 11,
-     11, "rule 'r'"},
+    {R R "  source: k8s_audit\n", ERR_V, "Rule has been re-defined with a different source", 11, 11,
+     "rule 'r'"},
     {R "- rule: r\n  source: k8s_audit\n  condition: and x\n  override:\n    condition: append\n",
      ERR_V, "Rule has been re-defined with a different source", 7, 11, "rule 'r'"},
     {R "- rule: r\n  source: k8s_audit\n  condition: and x\n  append: true\n", ERR_V,
@@ -317,8 +318,8 @@ static const struct err_case {
     {R "  exceptions:\n    - name: e\n      fields: [a]\n      values: ['']\n", ERR_Y,
      "Value must be non-empty", 9, 16,
      "rule 'r' > exception 'e' > exception values > exception value > value for"},
-    {R "  exceptions:\n    - name: e\n      fields: [a, '']\n", ERR_Y, "Value must be non-empty",
-     8, 19, "rule 'r' > exception 'e' > value for 'fields' > exception"},
+    {R "  exceptions:\n    - name: e\n      fields: [a, '']\n", ERR_Y, "Value must be non-empty", 8,
+     19, "rule 'r' > exception 'e' > value for 'fields' > exception"},
     {R "  exceptions:\n    - name: e\n      fields: [a, b]\n      comps: [=]\n", ERR_V,
      "Fields and comps lists must have equal length", 9, 14, "rule 'r' > exception 'e'"},
     {R "  exceptions:\n    - name: e\n      fields: [a, b]\n      comps: in\n", ERR_V,
@@ -401,8 +402,8 @@ static const struct warn_case {
      "Unknown key 'rule'. The key will be ignored.", 2, 3, "required_engine_version"},
     {"- required_plugin_versions: []\n  x: 1\n", DIAG_LOAD_UNKNOWN_KEY,
      "Unknown key 'x'. The key will be ignored.", 2, 3, "required plugin versions"},
-    {R "  extra: 1\n", DIAG_LOAD_UNKNOWN_KEY, "Unknown key 'extra'. The key will be ignored.", 6,
-     3, "rule 'r'"},
+    {R "  extra: 1\n", DIAG_LOAD_UNKNOWN_KEY, "Unknown key 'extra'. The key will be ignored.", 6, 3,
+     "rule 'r'"},
     {"- foo: 1\n", DIAG_LOAD_UNKNOWN_ITEM, "Unknown top level item", 1, 3, "rules content item"},
     {R "  source: k8s_audit\n", DIAG_LOAD_UNKNOWN_SOURCE, "Unknown source k8s_audit, skipping", 6,
      11, "rule 'r'"},
@@ -563,7 +564,7 @@ static void test_scalars(void)
     struct {
         const char *v;
         uint32_t want;
-    } durations[] = {{"010", 8}, {"0x1F", 31}, {"0", 0}, {"4294967295", 4294967295u},
+    } durations[] = {{"010", 8},     {"0x1F", 31}, {"0", 0}, {"4294967295", 4294967295u},
                      {"\" 7 \"", 7}, {"+5", 5}};
     for (size_t i = 0; i < sizeof(durations) / sizeof(*durations); i++) {
         struct ctx c;
@@ -581,8 +582,8 @@ static void test_scalars(void)
     begin(&c);
     bool ok = load(&c, "t.yaml", "- list: l\n  items: [1, 2.5, '', a, a, \"b c\"]\n");
     const struct rl_list *l = rl_find_list(&c.s, "l");
-    CHECK(ok && l && l->nitems == 6 && !strcmp(items_joined(&c.a, l), "1,2.5,,a,a,b c"),
-          "items %s", l ? items_joined(&c.a, l) : "");
+    CHECK(ok && l && l->nitems == 6 && !strcmp(items_joined(&c.a, l), "1,2.5,,a,a,b c"), "items %s",
+          l ? items_joined(&c.a, l) : "");
     end(&c);
 
     /* empty things are skipped, and loading goes on after an error */
@@ -659,15 +660,15 @@ static void test_lists_macros(void)
     struct ctx c;
     begin(&c);
     bool ok = load(&c, "t.yaml",
-                   "- list: l\n  items: [a, b]\n"                                   /* 0 */
-                   "- macro: m\n  condition: evt.type = open\n"                     /* 1 */
-                   "- list: l\n  items: [c]\n  append: true\n"                      /* 2 */
-                   "- list: l\n  items: [c, d]\n  override:\n    items: append\n"   /* 3 */
-                   "- list: k\n  items: [x]\n  override:\n    items: replace\n"     /* 4 */
+                   "- list: l\n  items: [a, b]\n"                                    /* 0 */
+                   "- macro: m\n  condition: evt.type = open\n"                      /* 1 */
+                   "- list: l\n  items: [c]\n  append: true\n"                       /* 2 */
+                   "- list: l\n  items: [c, d]\n  override:\n    items: append\n"    /* 3 */
+                   "- list: k\n  items: [x]\n  override:\n    items: replace\n"      /* 4 */
                    "- macro: m\n  condition: or evt.type = openat\n  append: true\n" /* 5 */
                    "- macro: m\n  condition: or evt.type = openat2\n  override:\n"
-                   "    condition: append\n" /* 6 */
-                   "- macro: n\n  condition: a\n" /* 7 */
+                   "    condition: append\n"                                           /* 6 */
+                   "- macro: n\n  condition: a\n"                                      /* 7 */
                    "- macro: n\n  condition: b\n  override:\n    condition: replace\n" /* 8 */
                    "- list: k\n  items: [y]\n" /* 9 */);
     CHECK(ok, "loads");
@@ -675,8 +676,8 @@ static void test_lists_macros(void)
     const struct rl_macro *m = rl_find_macro(&c.s, "m"), *n = rl_find_macro(&c.s, "n");
     CHECK(l && !strcmp(items_joined(&c.a, l), "a,b,c,c,d"), "list appends keep copies: %s",
           l ? items_joined(&c.a, l) : "");
-    CHECK(l && l->index == 0 && l->visibility == 3, "list index/visibility %u/%u",
-          l ? l->index : 0, l ? l->visibility : 0);
+    CHECK(l && l->index == 0 && l->visibility == 3, "list index/visibility %u/%u", l ? l->index : 0,
+          l ? l->visibility : 0);
     CHECK(k && !strcmp(items_joined(&c.a, k), "y") && k->index == 4 && k->visibility == 9,
           "replace defines, redefinition replaces");
     CHECK(m && m->cond.n == 3 && m->cond_appended && m->index == 1 && m->visibility == 6,
@@ -718,11 +719,12 @@ static void test_rules(void)
 {
     struct ctx c;
     begin(&c);
-    bool ok = load(&c, "t.yaml",
-                   R "  tags: [x, y]\n  enabled: false\n" /* r: 0 */
-                     "- rule: s\n  desc: d\n  condition: c\n  output: o\n  priority: DEBUG\n" /* 1 */
-                     "- rule: r\n  desc: d2\n  condition: evt.type = close\n  output: o2\n"
-                     "  priority: WARNING\n" /* 2: full redefinition */);
+    bool ok =
+        load(&c, "t.yaml",
+             R "  tags: [x, y]\n  enabled: false\n"                                     /* r: 0 */
+               "- rule: s\n  desc: d\n  condition: c\n  output: o\n  priority: DEBUG\n" /* 1 */
+               "- rule: r\n  desc: d2\n  condition: evt.type = close\n  output: o2\n"
+               "  priority: WARNING\n" /* 2: full redefinition */);
     const struct rl_rule *r = rl_find_rule(&c.s, "r");
     CHECK(ok && r && c.s.nrules == 2 && c.s.rules[0] == r, "redefinition keeps the position");
     if (r) {
@@ -736,11 +738,12 @@ static void test_rules(void)
 
     /* legacy append: condition and exceptions only */
     begin(&c);
-    ok = load(&c, "t.yaml",
-              RX "- rule: r\n  condition: and proc.name = cat\n  output: ignored\n  enabled: false\n"
-                 "  priority: DEBUG\n  append: true\n  exceptions:\n    - name: e\n"
-                 "      values: [[b], [c]]\n    - name: f\n      fields: fd.name\n"
-                 "      values: [/tmp]\n");
+    ok =
+        load(&c, "t.yaml",
+             RX "- rule: r\n  condition: and proc.name = cat\n  output: ignored\n  enabled: false\n"
+                "  priority: DEBUG\n  append: true\n  exceptions:\n    - name: e\n"
+                "      values: [[b], [c]]\n    - name: f\n      fields: fd.name\n"
+                "      values: [/tmp]\n");
     r = rl_find_rule(&c.s, "r");
     CHECK(ok && r, "legacy append loads");
     if (r) {
@@ -797,20 +800,21 @@ static void test_rules(void)
 
     /* override replace of texts, tags and exceptions */
     begin(&c);
-    ok = load(&c, "t.yaml",
-              RX "  tags: [b]\n- rule: r\n  condition: and x\n  override:\n    condition: append\n"
-                 "- rule: r\n  condition: evt.type = close\n  output: new\n  desc: nd\n  tags: [z]\n"
-                 "  exceptions:\n    - name: g\n      fields: [fd.name, proc.name]\n"
-                 "      comps: [' startswith ', 'endswith oneof']\n      values: [[/a, b]]\n"
-                 "  override:\n    condition: replace\n    output: replace\n    desc: replace\n"
-                 "    tags: replace\n    exceptions: replace\n");
+    ok =
+        load(&c, "t.yaml",
+             RX "  tags: [b]\n- rule: r\n  condition: and x\n  override:\n    condition: append\n"
+                "- rule: r\n  condition: evt.type = close\n  output: new\n  desc: nd\n  tags: [z]\n"
+                "  exceptions:\n    - name: g\n      fields: [fd.name, proc.name]\n"
+                "      comps: [' startswith ', 'endswith oneof']\n      values: [[/a, b]]\n"
+                "  override:\n    condition: replace\n    output: replace\n    desc: replace\n"
+                "    tags: replace\n    exceptions: replace\n");
     r = rl_find_rule(&c.s, "r");
     CHECK(ok && r, "replace loads");
     if (!ok)
         dump(&c);
     if (r) {
-        CHECK(r->cond.n == 1 && !r->cond_appended && !strcmp(r->cond.parts[0]->value,
-                                                             "evt.type = close"),
+        CHECK(r->cond.n == 1 && !r->cond_appended &&
+                  !strcmp(r->cond.parts[0]->value, "evt.type = close"),
               "condition replaced");
         CHECK(r->output.n == 1 && r->desc.n == 1 && !strcmp(tags_joined(&c.a, r), "z"),
               "output, desc, tags replaced");
@@ -832,8 +836,7 @@ static void test_rules(void)
 
     /* the modern form */
     begin(&c);
-    ok = load(&c, "t.yaml",
-              R "- rule: r\n  enabled: false\n  override:\n    enabled: replace\n");
+    ok = load(&c, "t.yaml", R "- rule: r\n  enabled: false\n  override:\n    enabled: replace\n");
     r = rl_find_rule(&c.s, "r");
     CHECK(ok && c.d.n == 0 && r && !r->enabled, "enabled: replace");
     end(&c);

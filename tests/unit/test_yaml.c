@@ -36,9 +36,15 @@ static void parse_n(struct parsed *p, const char *text, size_t len)
     p->ok = yaml_parse(&p->a, &p->d, p->src, &p->docs, &p->ndocs);
 }
 
-static void parse(struct parsed *p, const char *text) { parse_n(p, text, strlen(text)); }
+static void parse(struct parsed *p, const char *text)
+{
+    parse_n(p, text, strlen(text));
+}
 
-static void done(struct parsed *p) { arena_free(&p->a); }
+static void done(struct parsed *p)
+{
+    arena_free(&p->a);
+}
 
 /* 1-based line:column of a byte offset, as "L:C". */
 static void linecol(const struct source *s, uint32_t off, unsigned *line, unsigned *col)
@@ -99,8 +105,8 @@ static bool mapping_ok(const struct ynode *n)
     for (size_t j = 0; j <= n->len; j++) {
         struct src_pos p = yaml_value_pos(n, j);
         if (p.off < prev || p.off > n->src->len) {
-            fprintf(stderr, "  [%zu] position %u goes backwards (prev %u) in '%s'\n", j, p.off, prev,
-                    n->value);
+            fprintf(stderr, "  [%zu] position %u goes backwards (prev %u) in '%s'\n", j, p.off,
+                    prev, n->value);
             return false;
         }
         prev = p.off;
@@ -346,9 +352,19 @@ static void test_errors(void)
     done(&p);
 
     const char *truncated[] = {
-        "- rule: [a, b\n", "a: \"abc", "- rule: x\n  desc: 'abc", "{a: 1",
-        "- rule: x\n  k: v\n k2: v\n", "a: b: c\n", "[a]]\n", "- a\nb: c\n",
-        "a: !<tag\n", "&\n", "*\n", "a: |0\n  x\n", "? [\n",
+        "- rule: [a, b\n",
+        "a: \"abc",
+        "- rule: x\n  desc: 'abc",
+        "{a: 1",
+        "- rule: x\n  k: v\n k2: v\n",
+        "a: b: c\n",
+        "[a]]\n",
+        "- a\nb: c\n",
+        "a: !<tag\n",
+        "&\n",
+        "*\n",
+        "a: |0\n  x\n",
+        "? [\n",
     };
     for (size_t i = 0; i < sizeof(truncated) / sizeof(*truncated); i++) {
         parse(&p, truncated[i]);
@@ -504,9 +520,10 @@ static void test_value_pos(void)
         const struct ynode *r = doc_root(&p, 0);
         v = r ? ymap_get(r->vals[0], "condition") : NULL;
     }
-    CHECK(v && v->style == YS_FOLDED &&
-              !strcmp(v->value, "evt.type = open and proc.name = cat\nor\n  fd.name exists\nand x\n"),
-          "folded '%s'", v ? v->value : "");
+    CHECK(
+        v && v->style == YS_FOLDED &&
+            !strcmp(v->value, "evt.type = open and proc.name = cat\nor\n  fd.name exists\nand x\n"),
+        "folded '%s'", v ? v->value : "");
     if (v) {
         CHECK(vpos_at(v, 9, 3, 14), "=");
         CHECK(vpos_at(v, 15, 3, 20), "folded space is the break");
@@ -544,8 +561,9 @@ static void test_value_pos(void)
         {"k: &a |\n  a\n", "a\n", 0, 2, 3},
         {"k: |\r\n  a\r\n  b\r\n", "a\nb\n", 2, 3, 3},
         {"--- |\n a\n b\n", "a\nb\n", 2, 3, 2},
-        {"k: >\n  a\xE2\x80\xA8  b\n", "a\xE2\x80\xA8"
-                                        "b\n",
+        {"k: >\n  a\xE2\x80\xA8  b\n",
+         "a\xE2\x80\xA8"
+         "b\n",
          4, 2, 9},
     };
     for (size_t i = 0; i < sizeof(blocks) / sizeof(*blocks); i++) {
@@ -640,8 +658,8 @@ static size_t emit_doc(const char *value, size_t len, yaml_scalar_style_t style,
 
 static void test_emitter_roundtrip(void)
 {
-    static const char *pieces[] = {"a", "b", "evt", " ", " ", "  ", "\n", "\n\n", "\t", "é",
-                                   "'", "\"", "\\", "#", ":", "-", "x y", "(", ",", "~"};
+    static const char *pieces[] = {"a", "b",  "evt", " ", " ", "  ", "\n",  "\n\n", "\t", "é",
+                                   "'", "\"", "\\",  "#", ":", "-",  "x y", "(",    ",",  "~"};
     const yaml_scalar_style_t styles[] = {YAML_PLAIN_SCALAR_STYLE, YAML_SINGLE_QUOTED_SCALAR_STYLE,
                                           YAML_DOUBLE_QUOTED_SCALAR_STYLE,
                                           YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE};
@@ -669,8 +687,8 @@ static void test_emitter_roundtrip(void)
         struct parsed p;
         parse_n(&p, out, n);
         const struct ynode *r = doc_root(&p, 0);
-        const struct ynode *v = r && r->kind == YN_SEQ && r->n ? ymap_get(r->vals[0], "condition")
-                                                               : NULL;
+        const struct ynode *v =
+            r && r->kind == YN_SEQ && r->n ? ymap_get(r->vals[0], "condition") : NULL;
         tried++;
         if (!p.ok || !v) {
             roundtrip_bad++;
