@@ -161,8 +161,8 @@ static bool xfail(struct xerr *e, const struct ast_node *at, bool unknown, const
 static bool field_ref(const struct ast_node *f, struct fc_field_ref *ref, struct xerr *e)
 {
     char err[256];
-    *ref = fc_field_resolve(f->str.s, f->str.len, f->arg.s, f->arg.len, f->has_arg, err,
-                            sizeof(err));
+    *ref =
+        fc_field_resolve(f->str.s, f->str.len, f->arg.s, f->arg.len, f->has_arg, err, sizeof(err));
     if (ref->status == FC_RESOLVE_OK)
         return true;
     bool unknown = ref->status == FC_RESOLVE_UNKNOWN || ref->status == FC_RESOLVE_REMOVED;
@@ -182,7 +182,10 @@ static const struct ast_node *first_field(const struct ast_node *e)
     return NULL;
 }
 
-static bool is_stringy(struct chk_type t) { return kind_of(t.t) == TK_STRING; }
+static bool is_stringy(struct chk_type t)
+{
+    return kind_of(t.t) == TK_STRING;
+}
 
 static bool expr_type(const struct ast_node *e, struct chk_type *out, struct xerr *er);
 
@@ -190,8 +193,8 @@ static bool xf_type(const struct ast_node *e, struct chk_type *out, struct xerr 
 {
     const char *name = ast_xf_name[e->xf];
     if (e->has_arg && e->xf != AST_XF_GETOPT)
-        return xfail(er, e, false, "filter error: transformer '%s' does not support field arguments",
-                     name);
+        return xfail(er, e, false,
+                     "filter error: transformer '%s' does not support field arguments", name);
     /* Arguments: fields or nested transformers, except where constants belong. */
     struct chk_type at[16];
     size_t nargs = e->nkids;
@@ -498,8 +501,8 @@ static void report(struct ck *c, struct verdict *v)
     struct src_pos p = node_pos(c, v->err.at);
     uint32_t span = v->err.at ? v->err.at->end - v->err.at->start : 1;
     if (v->err.unknown && c->rule->skip_if_unknown_filter) {
-        struct diag *g = diag_add(&c->s->diags, DIAG_LOAD_UNKNOWN_FILTER, p, span, "%s",
-                                  v->err.msg);
+        struct diag *g =
+            diag_add(&c->s->diags, DIAG_LOAD_UNKNOWN_FILTER, p, span, "%s", v->err.msg);
         add_context(c, g, p);
         c->skipped = true;
         return;
@@ -513,11 +516,10 @@ static void report(struct ck *c, struct verdict *v)
     add_context(c, g, p);
 }
 
-static void warn(struct ck *c, enum diag_code code, const struct ast_node *at, const char *fmt,
-                 ...) __attribute__((format(printf, 4, 5)));
+static void warn(struct ck *c, enum diag_code code, const struct ast_node *at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-static void warn(struct ck *c, enum diag_code code, const struct ast_node *at, const char *fmt,
-                 ...)
+static void warn(struct ck *c, enum diag_code code, const struct ast_node *at, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -576,8 +578,7 @@ static void advise_constant(struct ck *c, const struct ast_node *k, enum ast_op 
         size_t l = strlen(ast_xf_name[x]);
         if (n > l + 1 && !strncmp(tmp, ast_xf_name[x], l) && tmp[l] == '(' && tmp[n - 1] == ')') {
             warn(c, DIAG_LOAD_COMPILE_CONDITION, k,
-                 "'%s' may be a valid field transformer misused as a const string value",
-                 k->str.s);
+                 "'%s' may be a valid field transformer misused as a const string value", k->str.s);
             return;
         }
     }
@@ -591,11 +592,11 @@ static void advise_constant(struct ck *c, const struct ast_node *k, enum ast_op 
 static void note_fields(struct ck *c, const struct ast_node *e)
 {
     if (e->kind == AST_FIELD) {
-        const char *name = e->has_arg ? arena_printf(&c->s->arena, "%s[%s]", e->str.s, e->arg.s)
-                                      : e->str.s;
+        const char *name =
+            e->has_arg ? arena_printf(&c->s->arena, "%s[%s]", e->str.s, e->arg.s) : e->str.s;
         add_unique(&c->s->arena, &c->info->fields, &c->info->nfields, name);
-        struct fc_field_ref ref = fc_field_resolve(e->str.s, e->str.len, e->arg.s, e->arg.len,
-                                                   e->has_arg, NULL, 0);
+        struct fc_field_ref ref =
+            fc_field_resolve(e->str.s, e->str.len, e->arg.s, e->arg.len, e->has_arg, NULL, 0);
         if (ref.status == FC_RESOLVE_OK && (ref.field->flags & FC_FF_DEPRECATED)) {
             for (int i = 0; i < c->ndeprecated; i++)
                 if (c->deprecated[i] == ref.field)
@@ -603,8 +604,8 @@ static void note_fields(struct ck *c, const struct ast_node *e)
             if (c->ndeprecated < 8)
                 c->deprecated[c->ndeprecated++] = ref.field;
             struct src_pos p = node_pos(c, e);
-            struct diag *g = diag_add(&c->s->diags, DIAG_LOAD_DEPRECATED_ITEM, p,
-                                      e->end - e->start, "%s", ref.field->desc);
+            struct diag *g = diag_add(&c->s->diags, DIAG_LOAD_DEPRECATED_ITEM, p, e->end - e->start,
+                                      "%s", ref.field->desc);
             if (g)
                 g->deprecated_field = ref.field->name;
             add_context(c, g, p);
@@ -618,8 +619,8 @@ static void note_fields(struct ck *c, const struct ast_node *e)
 static bool no_rhs_field(const struct ast_node *e, const char **name)
 {
     if (e->kind == AST_FIELD) {
-        struct fc_field_ref ref = fc_field_resolve(e->str.s, e->str.len, e->arg.s, e->arg.len,
-                                                   e->has_arg, NULL, 0);
+        struct fc_field_ref ref =
+            fc_field_resolve(e->str.s, e->str.len, e->arg.s, e->arg.len, e->has_arg, NULL, 0);
         if (ref.status == FC_RESOLVE_OK && (ref.field->flags & FC_FF_NO_RHS)) {
             *name = ref.field->name;
             return true;
@@ -645,8 +646,8 @@ static bool check_node(const struct ast_node *n, struct xerr *er)
         return false;
     const struct ast_node *lf = n->lhs->kind == AST_FIELD ? n->lhs : NULL;
     if (lf) {
-        struct fc_field_ref ref = fc_field_resolve(lf->str.s, lf->str.len, lf->arg.s, lf->arg.len,
-                                                   lf->has_arg, NULL, 0);
+        struct fc_field_ref ref =
+            fc_field_resolve(lf->str.s, lf->str.len, lf->arg.s, lf->arg.len, lf->has_arg, NULL, 0);
         if (ref.field->flags & FC_FF_OUTPUT_ONLY)
             return xfail(er, lf, false, "field '%s' can only be used in outputs", ref.field->name);
     }
@@ -746,10 +747,10 @@ static void walk(struct ck *c, const struct ast_node *n)
     case AST_CHECK: {
         struct ast_node *cn = (struct ast_node *)n;
         add_unique(&c->s->arena, &c->info->ops, &c->info->nops,
-                   n->mod == AST_MOD_NONE ? ast_op_spelling[n->op]
-                                          : arena_printf(&c->s->arena, "%s %s",
-                                                         ast_op_spelling[n->op],
-                                                         ast_mod_word[n->mod]));
+                   n->mod == AST_MOD_NONE
+                       ? ast_op_spelling[n->op]
+                       : arena_printf(&c->s->arena, "%s %s", ast_op_spelling[n->op],
+                                      ast_mod_word[n->mod]));
         struct verdict *v = cn->user;
         if (!v) {
             v = arena_alloc(&c->s->arena, sizeof(*v));
@@ -777,8 +778,8 @@ static void walk(struct ck *c, const struct ast_node *n)
 
 /* ---- outputs (§8) --------------------------------------------------------- */
 
-static const char *const deprecated_output[] = {"evt.dir",          "evt.latency",
-                                                "evt.latency.s",    "evt.latency.ns",
+static const char *const deprecated_output[] = {"evt.dir",           "evt.latency",
+                                                "evt.latency.s",     "evt.latency.ns",
                                                 "evt.latency.human", "evt.wait_latency"};
 
 static void check_output(struct ck *c, struct res_rule *rr)
@@ -863,11 +864,11 @@ static void check_output(struct ck *c, struct res_rule *rr)
                 fc_field_resolve(f->str.s, f->str.len, f->arg.s, f->arg.len, f->has_arg, NULL, 0);
             if (ref.status == FC_RESOLVE_OK && (ref.field->flags & FC_FF_FILTER_ONLY)) {
                 struct src_pos p = mt_pos(&of->text, tk->off, fb);
-                struct diag *g = diag_add(&c->s->diags, DIAG_LOAD_ERR_COMPILE_OUTPUT, p,
-                                          (uint32_t)tk->len + 1,
-                                          "'%s' is filter only and cannot be used as a display "
-                                          "field",
-                                          ref.field->name);
+                struct diag *g =
+                    diag_add(&c->s->diags, DIAG_LOAD_ERR_COMPILE_OUTPUT, p, (uint32_t)tk->len + 1,
+                             "'%s' is filter only and cannot be used as a display "
+                             "field",
+                             ref.field->name);
                 diag_loc(g, "rule", rule->name, item_pos(rule->item));
                 diag_loc(g, "rule output", "", p);
                 c->failed = true;
@@ -891,9 +892,9 @@ static void check_rule(struct session *s, struct rl_rule *rule)
     c.rule = rule;
     c.info = arena_alloc(&s->arena, sizeof(*c.info));
     c.text = &rr->text;
-    c.fallback = rule->cond.n ? (struct src_pos){rule->cond.parts[0]->src,
-                                                 rule->cond.parts[0]->start}
-                              : item_pos(rule->item);
+    c.fallback = rule->cond.n
+                     ? (struct src_pos){rule->cond.parts[0]->src, rule->cond.parts[0]->start}
+                     : item_pos(rule->item);
     rr->info = c.info;
     walk(&c, rr->tree);
     if (!c.failed && !c.skipped) {
@@ -921,10 +922,68 @@ static void check_rule(struct session *s, struct rl_rule *rule)
     }
 }
 
+/* x.y.z into three numbers; false when it is not one. */
+static bool semver(const char *v, unsigned long out[3])
+{
+    for (int i = 0; i < 3; i++) {
+        char *end;
+        if (!isdigit((unsigned char)*v))
+            return false;
+        out[i] = strtoul(v, &end, 10);
+        v = end;
+        if (i < 2 && *v++ != '.')
+            return false;
+    }
+    return true;
+}
+
+/* required_plugin_versions after every file is loaded (§10): the first
+ * alternative naming a plugin we provide decides. We provide one plugin,
+ * "container", through the built-in container fields. */
+static void check_plugin_reqs(struct session *s)
+{
+    const struct rl_set *set = &s->set;
+    unsigned long have[3];
+    semver(RL_CONTAINER_PLUGIN_VERSION, have);
+    for (size_t g = 0; g < set->nplugin_reqs; g++) {
+        const struct rl_plugin_req *alts = set->plugin_reqs[g];
+        size_t n = set->plugin_nalts[g];
+        const struct rl_plugin_req *pick = NULL;
+        for (size_t i = 0; i < n && !pick; i++)
+            if (!strcmp(alts[i].name, "container"))
+                pick = &alts[i];
+        const struct ynode *at = n ? alts[0].node : NULL;
+        struct src_pos p = at ? (struct src_pos){at->src, at->start} : (struct src_pos){0};
+        if (!pick) {
+            struct buf b;
+            buf_init(&b, &s->arena);
+            for (size_t i = 0; i < n; i++)
+                buf_printf(&b, "%s%s (>= %s)", i ? ", " : "", alts[i].name, alts[i].version);
+            struct diag *d =
+                diag_add(&s->diags, DIAG_LOAD_ERR_VALIDATE, p, 1,
+                         "Plugin requirement not satisfied, must load one of: %s", buf_cstr(&b));
+            diag_loc(d, "required plugin versions", "", p);
+            continue;
+        }
+        unsigned long req[3];
+        bool ok = semver(pick->version, req) && req[0] == have[0] &&
+                  (have[1] > req[1] || (have[1] == req[1] && have[2] >= req[2]));
+        if (!ok) {
+            p = pick->node ? (struct src_pos){pick->node->src, pick->node->start} : p;
+            struct diag *d = diag_add(
+                &s->diags, DIAG_LOAD_ERR_VALIDATE, p, 1,
+                "Plugin '%s' version '%s' is not compatible with required plugin version '%s'",
+                pick->name, RL_CONTAINER_PLUGIN_VERSION, pick->version);
+            diag_loc(d, "required plugin versions", "", p);
+        }
+    }
+}
+
 bool chk_run(struct session *s)
 {
     size_t before = s->diags.nerrors;
     struct rl_set *set = &s->set;
+    check_plugin_reqs(s);
     for (size_t i = 0; i < set->nrules; i++)
         if (set->rules[i]->source_known)
             check_rule(s, set->rules[i]);

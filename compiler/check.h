@@ -26,9 +26,9 @@ struct out_tok {
     bool is_field;
     const char *text; /* literal text, or the expression as written */
     size_t len;
-    int width;        /* %Nfield: 0 when none */
+    int width; /* %Nfield: 0 when none */
     struct ast_node *expr;
-    uint32_t off;     /* offset in the output text */
+    uint32_t off; /* offset in the output text */
 };
 
 struct out_fmt {
@@ -42,11 +42,11 @@ struct chk_info {
     struct ev_set evttypes;
     const char **fields; /* distinct fields read by the condition, as written */
     size_t nfields;
-    const char **ops;    /* distinct operators used */
+    const char **ops; /* distinct operators used */
     size_t nops;
     struct rl_macro **macros; /* macros referenced directly or through others */
     size_t nmacros;
-    const char **out_fields;  /* distinct fields of the output */
+    const char **out_fields; /* distinct fields of the output */
     size_t nout_fields;
 };
 
@@ -60,8 +60,7 @@ bool out_parse(struct arena *a, const char *s, size_t len, struct out_tok **toks
 
 /* Event-type set of a tree under `neg` negations, through macros (§7.1).
  * Returns false (with a message) for the evt.type misuses that are errors. */
-bool chk_evttypes(const struct ast_node *n, bool neg, struct ev_set *out, char *err,
-                  size_t errsz);
+bool chk_evttypes(const struct ast_node *n, bool neg, struct ev_set *out, char *err, size_t errsz);
 
 /* "{a,b}", "ALL", "ALL-{a}" or "{}" with event names. */
 void chk_evttypes_str(struct buf *b, const struct ev_set *s);

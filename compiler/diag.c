@@ -23,11 +23,23 @@ void diags_init(struct diags *d, struct arena *a)
     d->a = a;
 }
 
-enum diag_severity diag_severity(enum diag_code c) { return codes[c].sev; }
-const char *diag_code_name(enum diag_code c) { return codes[c].name; }
-const char *diag_code_desc(enum diag_code c) { return codes[c].desc; }
+enum diag_severity diag_severity(enum diag_code c)
+{
+    return codes[c].sev;
+}
+const char *diag_code_name(enum diag_code c)
+{
+    return codes[c].name;
+}
+const char *diag_code_desc(enum diag_code c)
+{
+    return codes[c].desc;
+}
 
-static bool is_lint(enum diag_code c) { return strncmp(codes[c].name, "LINT_", 5) == 0; }
+static bool is_lint(enum diag_code c)
+{
+    return strncmp(codes[c].name, "LINT_", 5) == 0;
+}
 
 struct diag *diag_add(struct diags *d, enum diag_code code, struct src_pos pos, uint32_t span,
                       const char *fmt, ...)
@@ -136,7 +148,10 @@ void json_str(FILE *out, const char *s, size_t len)
     fputc('"', out);
 }
 
-static void json_cstr(FILE *out, const char *s) { json_str(out, s ? s : "", s ? strlen(s) : 0); }
+static void json_cstr(FILE *out, const char *s)
+{
+    json_str(out, s ? s : "", s ? strlen(s) : 0);
+}
 
 /* ---- text --------------------------------------------------------------- */
 
@@ -178,11 +193,10 @@ void diag_render_text(FILE *out, const struct diags *d, bool color)
                     diag_code_name(g->code), off, g->msg);
             print_excerpt(out, g->pos, g->span, color);
         } else if (g->pos.src) {
-            fprintf(out, "%s: %s%s[%s]%s: %s\n", g->pos.src->name, on, sev,
-                    diag_code_name(g->code), off, g->msg);
+            fprintf(out, "%s: %s%s[%s]%s: %s\n", g->pos.src->name, on, sev, diag_code_name(g->code),
+                    off, g->msg);
         } else {
-            fprintf(out, "falcoc: %s%s[%s]%s: %s\n", on, sev, diag_code_name(g->code), off,
-                    g->msg);
+            fprintf(out, "falcoc: %s%s[%s]%s: %s\n", on, sev, diag_code_name(g->code), off, g->msg);
         }
         for (int k = 0; k < g->nnotes; k++) {
             const struct diag_note *nt = &g->notes[k];

@@ -40,8 +40,8 @@ enum { DIAG_MAX_LOCS = 6, DIAG_MAX_NOTES = 8 };
 struct diag {
     enum diag_code code;
     const char *msg;
-    struct src_pos pos; /* primary position; src NULL for positionless ones */
-    uint32_t span;      /* bytes to underline from pos (0 or 1: a caret) */
+    struct src_pos pos;                  /* primary position; src NULL for positionless ones */
+    uint32_t span;                       /* bytes to underline from pos (0 or 1: a caret) */
     struct diag_loc locs[DIAG_MAX_LOCS]; /* after the implicit "rules content" */
     int nlocs;
     struct diag_note notes[DIAG_MAX_NOTES];

@@ -29,7 +29,10 @@ static bool mentions_type(const struct ast_node *e)
     return false;
 }
 
-static bool zero(const struct ast_node *k) { return !strcmp(k->str.s, "0"); }
+static bool zero(const struct ast_node *k)
+{
+    return !strcmp(k->str.s, "0");
+}
 
 /* Checks on bare evt.num that no event can satisfy (every event has
  * evt.num >= 1): `= 0`, `in (0)`, `in ()`, `< 1`, `<= 0`. */
@@ -61,9 +64,9 @@ static bool evt_num_never(const struct ast_node *n)
 
 static bool leaf(const struct ast_node *n, bool neg, struct ev_set *out, char *err, size_t errsz)
 {
-    bool setop = (n->op == AST_OP_EQ || n->op == AST_OP_EQEQ || n->op == AST_OP_NE ||
-                  n->op == AST_OP_IN) &&
-                 n->mod == AST_MOD_NONE;
+    bool setop =
+        (n->op == AST_OP_EQ || n->op == AST_OP_EQEQ || n->op == AST_OP_NE || n->op == AST_OP_IN) &&
+        n->mod == AST_MOD_NONE;
     if (is_type_field(n->lhs)) {
         if (n->op == AST_OP_EXISTS) {
             if (neg)

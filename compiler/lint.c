@@ -54,8 +54,8 @@ static void lint_lists(struct session *s)
                              "that is not expanded",
                              l->name, m->name, deep->name);
                     item_warn(s, DIAG_LINT_NESTED_LIST, "list", l->name, l->item,
-                              (struct src_pos){it->src, it->start},
-                              (uint32_t)(it->end - it->start), msg);
+                              (struct src_pos){it->src, it->start}, (uint32_t)(it->end - it->start),
+                              msg);
                     break;
                 }
             }
@@ -124,8 +124,7 @@ static void lint_regex_tree(struct rx_ctx *c, const struct ast_node *n)
             continue;
         }
         struct src_pos p = mt_pos(c->text, k->start, c->fb);
-        item_warn(c->s, DIAG_LINT_BAD_REGEX, c->kind, c->name, c->item, p, k->end - k->start,
-                  msg);
+        item_warn(c->s, DIAG_LINT_BAD_REGEX, c->kind, c->name, c->item, p, k->end - k->start, msg);
     }
 }
 
@@ -136,8 +135,8 @@ static void lint_regexes(struct session *s)
         struct res_macro *r = m->resolved;
         if (!r || !r->tree)
             continue;
-        struct rx_ctx c = {s, &r->text, item_pos(m->item), "macro", m->name, m->item,
-                           !r->evaluated_in_rule};
+        struct rx_ctx c = {s,       &r->text, item_pos(m->item),    "macro",
+                           m->name, m->item,  !r->evaluated_in_rule};
         lint_regex_tree(&c, r->tree);
     }
     for (size_t i = 0; i < s->set.nrules; i++) {
@@ -145,8 +144,8 @@ static void lint_regexes(struct session *s)
         struct res_rule *r = rule->resolved;
         if (!r || !r->tree)
             continue;
-        struct rx_ctx c = {s, &r->text, item_pos(rule->item), "rule", rule->name, rule->item,
-                           false};
+        struct rx_ctx c = {s,          &r->text, item_pos(rule->item), "rule", rule->name,
+                           rule->item, false};
         lint_regex_tree(&c, r->tree);
     }
 }

@@ -55,8 +55,8 @@ static int cmd_parse(int argc, char **argv)
         printf("%s\n", buf_cstr(&b));
     } else {
         /* The condition is its own one-line source: column = offset + 1. */
-        fprintf(stderr, "<condition>:1:%u: error[LOAD_ERR_COMPILE_CONDITION]: %s\n",
-                err.offset + 1, err.msg);
+        fprintf(stderr, "<condition>:1:%u: error[LOAD_ERR_COMPILE_CONDITION]: %s\n", err.offset + 1,
+                err.msg);
         fprintf(stderr, "    1 | %s\n      | %*s^\n", expr, (int)err.offset, "");
         rc = 1;
     }
@@ -127,8 +127,7 @@ static int run_checks(int argc, char **argv, bool lint)
                 else
                     w++;
             }
-            printf("%s: %s\n", s.files[f]->name,
-                   e ? "Invalid" : (w ? "Ok, with warnings" : "Ok"));
+            printf("%s: %s\n", s.files[f]->name, e ? "Invalid" : (w ? "Ok, with warnings" : "Ok"));
         }
     }
     session_free(&s);

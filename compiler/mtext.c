@@ -41,8 +41,7 @@ void mt_add_value(struct mtext *m, const struct ynode *node, size_t voff, size_t
     push(m, (struct mseg){off, (uint32_t)len, node, (uint32_t)voff, false});
 }
 
-void mt_add_synth(struct mtext *m, const char *s, size_t len, const struct ynode *node,
-                  size_t voff)
+void mt_add_synth(struct mtext *m, const char *s, size_t len, const struct ynode *node, size_t voff)
 {
     uint32_t off = (uint32_t)m->text.len;
     buf_add(&m->text, s, len);

@@ -16,13 +16,13 @@
 #include <stdint.h>
 
 #include "arena.h"
-#include "yaml.h"
+#include "ynode.h"
 
 struct mseg {
-    uint32_t off, len;         /* run of the text */
-    const struct ynode *node;  /* scalar it comes from (NULL: unknown) */
-    uint32_t voff;             /* offset in node->value where the run starts */
-    bool synthetic;            /* true: the whole run maps to voff */
+    uint32_t off, len;        /* run of the text */
+    const struct ynode *node; /* scalar it comes from (NULL: unknown) */
+    uint32_t voff;            /* offset in node->value where the run starts */
+    bool synthetic;           /* true: the whole run maps to voff */
 };
 
 struct mtext {
@@ -42,7 +42,13 @@ void mt_add_synth(struct mtext *m, const char *s, size_t len, const struct ynode
 void mt_add_range(struct mtext *m, const struct mtext *src, size_t from, size_t to);
 /* The file position of text offset off (falls back to `fallback`). */
 struct src_pos mt_pos(const struct mtext *m, size_t off, struct src_pos fallback);
-static inline const char *mt_str(const struct mtext *m) { return m->text.data ? m->text.data : ""; }
-static inline size_t mt_len(const struct mtext *m) { return m->text.len; }
+static inline const char *mt_str(const struct mtext *m)
+{
+    return m->text.data ? m->text.data : "";
+}
+static inline size_t mt_len(const struct mtext *m)
+{
+    return m->text.len;
+}
 
 #endif

@@ -13,7 +13,10 @@
 
 #include "check.h"
 
-static bool field_char(char c) { return isalnum((unsigned char)c) || c == '_' || c == '.'; }
+static bool field_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '.';
+}
 
 /* The end of the longest text a token could possibly span from s[j]. */
 static size_t token_bound(const char *s, size_t len, size_t j)

@@ -79,8 +79,14 @@ static void quote_into(struct mtext *m, const char *v, const struct ynode *node,
         mt_add_synth(m, "\"", 1, node, voff + strlen(v));
 }
 
-static bool is_delim(char c) { return strchr(" \t\n\r(),=", c) != NULL && c != '\0'; }
-static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static bool is_delim(char c)
+{
+    return strchr(" \t\n\r(),=", c) != NULL && c != '\0';
+}
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 /* Replaces every delimited occurrence of list l's name in *m (§4.1). */
 static void subst_list(struct session *s, struct mtext *m, struct rl_list *l)
@@ -195,8 +201,8 @@ static struct diag *rule_err(struct session *s, const struct rl_rule *r, enum di
     return g;
 }
 
-static bool exception_text(struct session *s, const struct rl_rule *r,
-                           const struct rl_exception *e, struct mtext *m)
+static bool exception_text(struct session *s, const struct rl_rule *r, const struct rl_exception *e,
+                           struct mtext *m)
 {
     if (e->nvalues == 0)
         return true;
@@ -287,8 +293,9 @@ static bool exception_text(struct session *s, const struct rl_rule *r,
 
 /* ---- parsing and macro references ---------------------------------------- */
 
-static struct ast_node *parse_text(struct session *s, const struct mtext *m, struct src_pos fallback,
-                                   const char *kind, const char *name, struct src_pos item)
+static struct ast_node *parse_text(struct session *s, const struct mtext *m,
+                                   struct src_pos fallback, const char *kind, const char *name,
+                                   struct src_pos item)
 {
     struct cond_error err;
     struct ast_node *t = cond_parse(&s->arena, mt_str(m), mt_len(m), &err);
@@ -330,9 +337,8 @@ static void bind_ids(struct idref_ctx *c, struct ast_node *n)
             x = NULL;
         struct src_pos p = mt_pos(c->text, n->start, c->fallback);
         if (!x) {
-            struct diag *g = diag_add(&c->s->diags, DIAG_LOAD_ERR_VALIDATE, p,
-                                      n->end - n->start, "Undefined macro '%s' used in filter.",
-                                      n->str.s);
+            struct diag *g = diag_add(&c->s->diags, DIAG_LOAD_ERR_VALIDATE, p, n->end - n->start,
+                                      "Undefined macro '%s' used in filter.", n->str.s);
             diag_loc(g, c->kind, c->name, c->item);
             diag_loc(g, "condition expression", "", p);
             c->ok = false;
@@ -366,8 +372,8 @@ static bool resolve_macro(struct session *s, struct rl_macro *m)
         return false;
     r->state = RES_ACTIVE;
     struct src_pos item = item_pos(m->item);
-    struct src_pos fb = m->cond.n ? (struct src_pos){m->cond.parts[0]->src, m->cond.parts[0]->start}
-                                  : item;
+    struct src_pos fb =
+        m->cond.n ? (struct src_pos){m->cond.parts[0]->src, m->cond.parts[0]->start} : item;
     r->tree = parse_text(s, &r->text, fb, "macro", m->name, item);
     bool ok = r->tree != NULL;
     if (ok) {

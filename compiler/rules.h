@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "diag.h"
-#include "yaml.h"
+#include "ynode.h"
 
 /* Pieces of a text that Falco joins with one space (append semantics). */
 struct rl_text {
@@ -25,7 +25,7 @@ struct rl_text {
 
 struct rl_list {
     const char *name;
-    struct ynode *item;   /* the defining item (latest full definition) */
+    struct ynode *item; /* the defining item (latest full definition) */
     struct ynode *name_node;
     uint32_t index;       /* first definition: position in the shared counter */
     uint32_t visibility;  /* latest definition or append */
@@ -56,13 +56,19 @@ struct rl_exception {
     const char **comps;        /* one operator per field, trimmed, defaulted */
     struct ynode **comp_nodes; /* where each comp was written (NULL if defaulted) */
     size_t nfields;
-    struct ynode **values;     /* value entries (scalars or sequences), appends included */
+    struct ynode **values; /* value entries (scalars or sequences), appends included */
     size_t nvalues;
 };
 
 enum rl_priority {
-    RL_PRIO_EMERGENCY, RL_PRIO_ALERT, RL_PRIO_CRITICAL, RL_PRIO_ERROR,
-    RL_PRIO_WARNING, RL_PRIO_NOTICE, RL_PRIO_INFORMATIONAL, RL_PRIO_DEBUG
+    RL_PRIO_EMERGENCY,
+    RL_PRIO_ALERT,
+    RL_PRIO_CRITICAL,
+    RL_PRIO_ERROR,
+    RL_PRIO_WARNING,
+    RL_PRIO_NOTICE,
+    RL_PRIO_INFORMATIONAL,
+    RL_PRIO_DEBUG
 };
 extern const char *const rl_priority_name[8]; /* "Emergency" ... "Debug" */
 
@@ -76,10 +82,10 @@ struct rl_rule {
     struct rl_text desc;
     enum rl_priority priority;
     struct ynode *priority_node;
-    const char *source;     /* default "syscall" */
-    bool source_known;      /* false: LOAD_UNKNOWN_SOURCE given, never compiled */
+    const char *source; /* default "syscall" */
+    bool source_known;  /* false: LOAD_UNKNOWN_SOURCE given, never compiled */
     bool enabled;
-    const char **tags;      /* sorted, unique */
+    const char **tags; /* sorted, unique */
     size_t ntags;
     struct rl_exception *exceptions;
     size_t nexceptions;
@@ -87,8 +93,8 @@ struct rl_rule {
     bool skip_if_unknown_filter;
     bool capture;
     uint32_t capture_duration;
-    bool cond_appended;     /* an append joined texts: lint checks precedence */
-    void *resolved;         /* resolve.c's state */
+    bool cond_appended; /* an append joined texts: lint checks precedence */
+    void *resolved;     /* resolve.c's state */
 };
 
 struct rl_plugin_req {
@@ -104,10 +110,10 @@ struct rl_set {
     size_t nmacros, capmacros;
     struct rl_rule **rules;
     size_t nrules, caprules;
-    uint32_t counter;           /* shared item counter across kinds and files */
-    uint32_t engine_required;   /* highest required engine version, packed */
+    uint32_t counter;         /* shared item counter across kinds and files */
+    uint32_t engine_required; /* highest required engine version, packed */
     bool has_engine_required;
-    uint32_t engine_req[3];     /* the same, exact: major, minor, patch */
+    uint32_t engine_req[3];        /* the same, exact: major, minor, patch */
     struct ynode *engine_req_node; /* the value that required it */
     /* required_plugin_versions: groups of alternatives */
     struct rl_plugin_req **plugin_reqs;
@@ -121,7 +127,7 @@ struct rl_set {
 #define RL_ENGINE_PATCH 0
 /* Packs a version for engine_required (components saturate at 255.4095.4095;
  * engine_req[] keeps the exact numbers). */
-#define RL_VERSION_PACK(ma, mi, pa)                                                               \
+#define RL_VERSION_PACK(ma, mi, pa)                                                                \
     ((uint32_t)((ma) > 255 ? 255 : (ma)) << 24 | (uint32_t)((mi) > 4095 ? 4095 : (mi)) << 12 |     \
      (uint32_t)((pa) > 4095 ? 4095 : (pa)))
 /* The version of the built-in container field provider, for

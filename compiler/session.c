@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "yaml.h"
+#include "ynode.h"
 
 void session_init(struct session *s)
 {
@@ -16,7 +16,10 @@ void session_init(struct session *s)
     rl_set_init(&s->set);
 }
 
-void session_free(struct session *s) { arena_free(&s->arena); }
+void session_free(struct session *s)
+{
+    arena_free(&s->arena);
+}
 
 static void add_file(struct session *s, struct source *src)
 {

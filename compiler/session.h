@@ -36,16 +36,16 @@ struct res_lists {
 struct res_macro {
     enum res_state state;
     struct res_lists lists;
-    struct mtext text;     /* condition after list substitution */
-    struct ast_node *tree; /* identifiers point (->user) at their rl_macro */
+    struct mtext text;      /* condition after list substitution */
+    struct ast_node *tree;  /* identifiers point (->user) at their rl_macro */
     bool evaluated_in_rule; /* type-checked through some rule */
 };
 
 struct res_rule {
-    bool ok;               /* resolved and checked without error */
+    bool ok; /* resolved and checked without error */
     struct res_lists lists;
-    bool skipped;          /* skip-if-unknown-filter dropped it */
-    struct mtext text;     /* condition with exceptions and lists substituted */
+    bool skipped;      /* skip-if-unknown-filter dropped it */
+    struct mtext text; /* condition with exceptions and lists substituted */
     struct ast_node *tree;
     struct out_fmt *output; /* parsed output format */
     struct chk_info *info;  /* event types, fields, operators (check.c) */

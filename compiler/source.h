@@ -16,8 +16,8 @@
 #include "arena.h"
 
 struct source {
-    const char *name;     /* as given on the command line */
-    const char *text;     /* file bytes, NUL-terminated */
+    const char *name; /* as given on the command line */
+    const char *text; /* file bytes, NUL-terminated */
     size_t len;
     uint32_t *line_start; /* byte offset of each line's first byte */
     size_t nlines;

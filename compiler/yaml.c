@@ -27,22 +27,11 @@
  * by replaying libyaml's scalar scanning rules (folding, escapes, chomping)
  * over the node's raw bytes, in step with the decoded value.
  */
-#include "yaml.h"
+#include "ynode.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/*
- * compiler/yaml.h (this stage's header) shadows libyaml's <yaml.h> on the -I
- * path. Reach libyaml's header through its include directory's parent, which
- * resolves to <prefix>/include/yaml.h and to nothing inside this tree. A build
- * can name the header explicitly with -DFALCOC_LIBYAML_HEADER='<...>'.
- */
-#ifdef FALCOC_LIBYAML_HEADER
-#include FALCOC_LIBYAML_HEADER
-#else
-#include <../include/yaml.h>
-#endif
+#include <yaml.h>
 
 enum {
     YAML_MAX_DEPTH = 10000,   /* nested collections */

@@ -21,7 +21,7 @@ struct arena {
 
 void arena_init(struct arena *a);
 void arena_free(struct arena *a);
-void *arena_alloc(struct arena *a, size_t size);           /* zeroed, 16-aligned */
+void *arena_alloc(struct arena *a, size_t size); /* zeroed, 16-aligned */
 void *arena_realloc(struct arena *a, void *p, size_t old, size_t size);
 char *arena_strndup(struct arena *a, const char *s, size_t n); /* NUL-terminated copy */
 char *arena_strdup(struct arena *a, const char *s);

@@ -38,16 +38,16 @@ enum ast_mod {
 };
 
 enum ast_kind {
-    AST_AND,    /* n-ary, kids >= 2 */
-    AST_OR,     /* n-ary, kids >= 2 */
-    AST_NOT,    /* kids[0] */
-    AST_ID,     /* bare identifier: a macro reference; str */
-    AST_CHECK,  /* op (+mod): lhs, rhs (rhs NULL for exists) */
-    AST_FIELD,  /* str = field name; arg / has_arg */
-    AST_XFORM,  /* transformer xf applied to kids; optional arg after ')' */
-    AST_STR,    /* constant string (numbers too) */
-    AST_LIST,   /* parenthesised list literal of AST_STR kids */
-    AST_TLIST,  /* parenthesised list inside join()/getopt() */
+    AST_AND,   /* n-ary, kids >= 2 */
+    AST_OR,    /* n-ary, kids >= 2 */
+    AST_NOT,   /* kids[0] */
+    AST_ID,    /* bare identifier: a macro reference; str */
+    AST_CHECK, /* op (+mod): lhs, rhs (rhs NULL for exists) */
+    AST_FIELD, /* str = field name; arg / has_arg */
+    AST_XFORM, /* transformer xf applied to kids; optional arg after ')' */
+    AST_STR,   /* constant string (numbers too) */
+    AST_LIST,  /* parenthesised list literal of AST_STR kids */
+    AST_TLIST, /* parenthesised list inside join()/getopt() */
 };
 
 struct ast_str {
@@ -57,16 +57,16 @@ struct ast_str {
 
 struct ast_node {
     enum ast_kind kind;
-    uint32_t start, end; /* byte span in the parsed text */
-    enum ast_op op;      /* AST_CHECK */
-    enum ast_mod mod;    /* AST_CHECK: modifier or AST_MOD_NONE */
-    enum ast_xf xf;      /* AST_XFORM */
-    struct ast_str str;  /* AST_ID, AST_FIELD (name), AST_STR */
-    bool has_arg;        /* AST_FIELD, AST_XFORM: "[arg]" present */
-    struct ast_str arg;  /* the argument text, possibly empty */
-    uint32_t arg_start;  /* span of the argument text, inside the brackets */
-    struct ast_node *lhs, *rhs;  /* AST_CHECK */
-    struct ast_node **kids;      /* AND, OR, NOT, XFORM, LIST, TLIST */
+    uint32_t start, end;        /* byte span in the parsed text */
+    enum ast_op op;             /* AST_CHECK */
+    enum ast_mod mod;           /* AST_CHECK: modifier or AST_MOD_NONE */
+    enum ast_xf xf;             /* AST_XFORM */
+    struct ast_str str;         /* AST_ID, AST_FIELD (name), AST_STR */
+    bool has_arg;               /* AST_FIELD, AST_XFORM: "[arg]" present */
+    struct ast_str arg;         /* the argument text, possibly empty */
+    uint32_t arg_start;         /* span of the argument text, inside the brackets */
+    struct ast_node *lhs, *rhs; /* AST_CHECK */
+    struct ast_node **kids;     /* AND, OR, NOT, XFORM, LIST, TLIST */
     size_t nkids;
     void *user; /* free for later stages (e.g. the resolved macro of an AST_ID) */
 };

@@ -53,8 +53,9 @@ static char *rules_file(const char *cond)
 {
     size_t cap = strlen(cond) * 4 + 256;
     char *y = malloc(cap);
-    size_t n = (size_t)snprintf(y, cap, "- rule: r\n  desc: d\n  output: o\n  priority: INFO\n"
-                                        "  condition: \"");
+    size_t n = (size_t)snprintf(y, cap,
+                                "- rule: r\n  desc: d\n  output: o\n  priority: INFO\n"
+                                "  condition: \"");
     for (const unsigned char *p = (const unsigned char *)cond; *p; p++) {
         if (*p == '"' || *p == '\\')
             n += (size_t)snprintf(y + n, cap - n, "\\%c", *p);
@@ -156,8 +157,8 @@ static void run_case(const char *id, const char *cond, bool expect_ok, const cha
             for (int c = 0; c < DIAG_COUNT; c++)
                 if (!strcmp(diag_code_name((enum diag_code)c), code))
                     n = count(&s, (enum diag_code)c);
-            CHECK(n == 1 && warns == 1, "%s: expected one %s, got %zu of %zu warnings", id, code,
-                  n, warns);
+            CHECK(n == 1 && warns == 1, "%s: expected one %s, got %zu of %zu warnings", id, code, n,
+                  warns);
         }
     }
     session_free(&s);

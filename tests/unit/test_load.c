@@ -11,7 +11,7 @@
 #include "rules.h"
 #include "source.h"
 #include "tharness.h"
-#include "yaml.h"
+#include "ynode.h"
 
 struct ctx {
     struct arena a;

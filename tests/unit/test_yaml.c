@@ -14,10 +14,9 @@
 #include "diag.h"
 #include "source.h"
 #include "tharness.h"
-#include "yaml.h"
+#include "ynode.h"
 
-/* compiler/yaml.h shadows libyaml's header on the -I path (see yaml.c). */
-#include <../include/yaml.h>
+#include <yaml.h>
 
 struct parsed {
     struct arena a;

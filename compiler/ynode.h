@@ -1,5 +1,5 @@
 /*
- * yaml.h - libyaml events → a tree of positioned nodes.
+ * ynode.h - libyaml events → a tree of positioned nodes.
  *
  * Input: a source; output: its documents as trees of struct ynode in the
  * session arena. Every node knows its byte span in the file and its scalar
@@ -22,16 +22,16 @@ enum ynode_style { YS_PLAIN, YS_SINGLE, YS_DOUBLE, YS_LITERAL, YS_FOLDED };
 
 struct ynode {
     enum ynode_kind kind;
-    enum ynode_style style;   /* scalars */
+    enum ynode_style style; /* scalars */
     const struct source *src;
-    uint32_t start, end;      /* byte span in the file ([start, end)) */
-    const char *value;        /* scalars: the decoded value, NUL-terminated */
-    size_t len;               /* scalars: value length in bytes */
-    bool is_null;             /* plain scalar "", "~", "null", "Null", "NULL" */
-    int32_t parent_indent;    /* block scalars: column (characters) of the enclosing block
-                                 collection, -1 at the top level; resolves an explicit
-                                 indentation indicator in yaml_value_pos */
-    struct ynode **keys;      /* maps: keys[i] → vals[i]; seqs: vals[i] */
+    uint32_t start, end;   /* byte span in the file ([start, end)) */
+    const char *value;     /* scalars: the decoded value, NUL-terminated */
+    size_t len;            /* scalars: value length in bytes */
+    bool is_null;          /* plain scalar "", "~", "null", "Null", "NULL" */
+    int32_t parent_indent; /* block scalars: column (characters) of the enclosing block
+                              collection, -1 at the top level; resolves an explicit
+                              indentation indicator in yaml_value_pos */
+    struct ynode **keys;   /* maps: keys[i] → vals[i]; seqs: vals[i] */
     struct ynode **vals;
     size_t n;
 };
