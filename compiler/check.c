@@ -882,9 +882,34 @@ static void check_output(struct ck *c, struct res_rule *rr)
 
 /* ---- driver -------------------------------------------------------------- */
 
+/* Every exception field must work as the left side of a check (§3.1),
+ * whether or not the exception has values yet. */
+static bool check_exception_fields(struct session *s, struct rl_rule *rule)
+{
+    bool ok = true;
+    for (size_t i = 0; i < rule->nexceptions; i++) {
+        const struct rl_exception *e = &rule->exceptions[i];
+        for (size_t k = 0; k < e->nfields; k++) {
+            const struct ynode *f = e->fields[k];
+            if (chk_parse_lhs(&s->arena, f->value, f->len))
+                continue;
+            struct src_pos p = {f->src, f->start};
+            struct diag *g =
+                diag_add(&s->diags, DIAG_LOAD_ERR_VALIDATE, p, (uint32_t)(f->end - f->start),
+                         "'%s' is not a supported filter field", f->value);
+            diag_loc(g, "rule", rule->name, item_pos(rule->item));
+            diag_loc(g, "exception", e->name, (struct src_pos){e->node->src, e->node->start});
+            ok = false;
+        }
+    }
+    return ok;
+}
+
 static void check_rule(struct session *s, struct rl_rule *rule)
 {
     struct res_rule *rr = rule->resolved;
+    if (!check_exception_fields(s, rule) && rr)
+        rr->ok = false;
     if (!rr || !rr->tree || !rr->ok)
         return;
     struct ck c = {0};

@@ -54,6 +54,10 @@ struct chk_info {
  * returns false and writes a message to err. */
 bool chk_expr_type(const struct ast_node *e, struct chk_type *out, char *err, size_t errsz);
 
+/* Parses s[0, n) as exactly one field or transformer that resolves against
+ * the catalogue; NULL when it is not one. */
+struct ast_node *chk_parse_lhs(struct arena *a, const char *s, size_t n);
+
 /* Parses an output format (§8.1) into tokens; false with a message on error. */
 bool out_parse(struct arena *a, const char *s, size_t len, struct out_tok **toks, size_t *n,
                char *err, size_t errsz, uint32_t *err_off);

@@ -117,11 +117,41 @@ void diags_sort(struct diags *d, const struct source *const *files, size_t nfile
 
 /* ---- JSON helpers ------------------------------------------------------- */
 
+/* Length of the valid UTF-8 sequence at s (0 when invalid). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    size_t need = s[0] < 0x80             ? 1
+                  : (s[0] & 0xE0) == 0xC0 ? 2
+                  : (s[0] & 0xF0) == 0xE0 ? 3
+                  : (s[0] & 0xF8) == 0xF0 ? 4
+                                          : 0;
+    if (!need || need > n || (need == 2 && s[0] < 0xC2) || (need == 4 && s[0] > 0xF4))
+        return 0;
+    for (size_t i = 1; i < need; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((need == 3 && s[0] == 0xE0 && s[1] < 0xA0) || (need == 3 && s[0] == 0xED && s[1] > 0x9F) ||
+        (need == 4 && s[0] == 0xF0 && s[1] < 0x90) || (need == 4 && s[0] == 0xF4 && s[1] > 0x8F))
+        return 0; /* overlong, surrogate or past U+10FFFF */
+    return need;
+}
+
 void json_str(FILE *out, const char *s, size_t len)
 {
     fputc('"', out);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            /* JSON is UTF-8: bytes that are not become U+FFFD. */
+            size_t n = utf8_len((const unsigned char *)s + i, len - i);
+            if (n) {
+                fwrite(s + i, 1, n, out);
+                i += n - 1;
+            } else {
+                fputs("\\ufffd", out);
+            }
+            continue;
+        }
         switch (c) {
         case '"':
             fputs("\\\"", out);

@@ -174,7 +174,7 @@ static void explain_text(struct session *s, const struct rl_rule *r)
         uint32_t dl = 0, dc = 0;
         if (d[i]->pos.src)
             src_linecol(d[i]->pos.src, d[i]->pos.off, &dl, &dc);
-        printf("  %s %s:%u:%u: %s[%s]: %s\n", i ? "        " : "diagnostics",
+        printf("  %-14s%s:%u:%u: %s[%s]: %s\n", i ? "" : "diagnostics",
                d[i]->pos.src ? d[i]->pos.src->name : "", dl, dc,
                diag_severity(d[i]->code) == DIAG_SEV_ERROR ? "error" : "warning",
                diag_code_name(d[i]->code), d[i]->msg);

@@ -211,6 +211,11 @@ static void lint_rule(struct session *s, struct rl_rule *rule)
                       "only to its last operand");
         arena_free(&tmp);
     }
+}
+
+/* Exception problems explain errors too: checked whatever the rule's fate. */
+static void lint_exceptions(struct session *s, struct rl_rule *rule)
+{
     for (size_t k = 0; k < rule->nexceptions; k++) {
         const struct rl_exception *e = &rule->exceptions[k];
         if (!e->nvalues) {
@@ -245,6 +250,8 @@ void lint_run(struct session *s)
 {
     lint_lists(s);
     lint_regexes(s);
-    for (size_t i = 0; i < s->set.nrules; i++)
+    for (size_t i = 0; i < s->set.nrules; i++) {
         lint_rule(s, s->set.rules[i]);
+        lint_exceptions(s, s->set.rules[i]);
+    }
 }

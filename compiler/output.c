@@ -65,7 +65,7 @@ static size_t token_bound(const char *s, size_t len, size_t j)
     return i;
 }
 
-static struct ast_node *try_expr(struct arena *a, const char *s, size_t n)
+struct ast_node *chk_parse_lhs(struct arena *a, const char *s, size_t n)
 {
     struct buf b;
     buf_init(&b, a);
@@ -114,7 +114,7 @@ bool out_parse(struct arena *a, const char *s, size_t len, struct out_tok **toks
         struct ast_node *e = NULL;
         size_t end = bound;
         for (; end > j; end--)
-            if ((e = try_expr(a, s + j, end - j)))
+            if ((e = chk_parse_lhs(a, s + j, end - j)))
                 break;
         if (!e) {
             snprintf(err, errsz, "unknown filter: %.*s", (int)(bound > j ? bound - j : 1), s + j);

@@ -175,11 +175,11 @@ nots: %empty                                { $$ = 0; }
 
 check: TK_LP or_expr TK_RP                  { $$ = $2; }
     | TK_ID                                 { $$ = $1; }
-    | lhs TK_EXISTS                         { $$ = mk_check(lx, $2, AST_MOD_NONE, $1, NULL, @2.end); }
-    | lhs TK_NUMOP rhs_num                  { $$ = mk_check(lx, $2, AST_MOD_NONE, $1, $3, $3->end); }
-    | lhs TK_STROP rhs_str                  { $$ = mk_check(lx, $2, AST_MOD_NONE, $1, $3, $3->end); }
-    | lhs TK_STROP TK_MOD rhs_mod           { $$ = mk_check(lx, $2, $3, $1, $4, $4->end); }
-    | lhs TK_LISTOP rhs_list                { $$ = mk_check(lx, $2, AST_MOD_NONE, $1, $3, $3->end); }
+    | lhs TK_EXISTS               { $$ = mk_check(lx, $2, AST_MOD_NONE, $1, NULL, @2.end); }
+    | lhs TK_NUMOP rhs_num        { $$ = mk_check(lx, $2, AST_MOD_NONE, $1, $3, $3->end); }
+    | lhs TK_STROP rhs_str        { $$ = mk_check(lx, $2, AST_MOD_NONE, $1, $3, $3->end); }
+    | lhs TK_STROP TK_MOD rhs_mod { $$ = mk_check(lx, $2, $3, $1, $4, $4->end); }
+    | lhs TK_LISTOP rhs_list      { $$ = mk_check(lx, $2, AST_MOD_NONE, $1, $3, $3->end); }
     ;
 
 lhs: TK_FIELD
