@@ -89,8 +89,9 @@ struct cond_error {
 
 /*
  * Parses a whole condition. Returns the tree, or NULL and fills *err.
- * The text need not be NUL-terminated. Nesting deeper than
- * COND_MAX_DEPTH parentheses/transformers is an error, never a crash.
+ * The text need not be NUL-terminated. Depth is bounded as in Falco: the
+ * parser counts Falco's recursion frames and stops at COND_MAX_DEPTH (about
+ * 199 levels of parentheses), with an error, never a crash.
  */
 enum { COND_MAX_DEPTH = 1000 };
 struct ast_node *cond_parse(struct arena *a, const char *text, size_t len, struct cond_error *err);
