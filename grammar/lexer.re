@@ -179,6 +179,21 @@ void cond_lex_error(struct cond_lexer *lx, size_t off, const char *fmt, ...)
     va_end(ap);
 }
 
+static size_t m_quoted(cursor s, cursor lim);
+
+/* Falco's message names what it expected; when what stands there is a
+ * quote that never closes, say so instead, which is what the user needs. */
+static bool unterminated(struct cond_lexer *lx, size_t off)
+{
+    if (off >= lx->len || (lx->buf[off] != '"' && lx->buf[off] != '\''))
+        return false;
+    if (m_quoted(lx->buf + off, lx->buf + lx->len))
+        return false;
+    cond_lex_error(lx, off, "unterminated string: the %s quote opened here is never closed",
+                   lx->buf[off] == '"' ? "double" : "single");
+    return true;
+}
+
 static int fail(struct cond_lexer *lx, size_t off, const char *msg)
 {
     cond_lex_error(lx, off, "%s", msg);
@@ -204,6 +219,8 @@ static void xf_list(char *dst, size_t cap)
 
 static int fail_xf(struct cond_lexer *lx, size_t off, const char *what)
 {
+    if (unterminated(lx, off))
+        return COND_YYerror;
     char names[160];
     xf_list(names, sizeof(names));
     cond_lex_error(lx, off, "expected %s or a field with a valid transformer: %s", what, names);
@@ -724,6 +741,8 @@ static int lex_list(struct cond_lexer *lx, COND_YYSTYPE *val, COND_YYLTYPE *loc)
     if ((t = value_token(lx, val, loc, V_QUOTED | V_BARE, CM_LIST_SEP)))
         return t;
     /* Falco takes a bad first item for an empty list and then wants ')' */
+    if (unterminated(lx, s))
+        return COND_YYerror;
     return fail(lx, s, mode == CM_LIST_FIRST ? "expected a ')' token" : "expected a string value");
 }
 

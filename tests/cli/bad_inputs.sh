@@ -173,7 +173,7 @@ gen_check huge.yaml LOAD_ERR_COMPILE_CONDITION 100003 34 "$limit"
     printf 'proc.nmae = x)\n  output: o\n  priority: WARNING\n'
 } >"$tmp/longline.yaml"
 col=$(($(sed -n 3p "$tmp/longline.yaml" | wc -c) - 14))
-gen_check longline.yaml LOAD_ERR_COMPILE_CONDITION 3 "$col" 10
+gen_check longline.yaml LOAD_ERR_COMPILE_CONDITION 3 "$col" "$limit"
 
 # 100 000 nested parentheses: refused at the same depth as 2000 (Falco's
 # limit, see cond_deep_nesting.yaml), without exhausting the stack.

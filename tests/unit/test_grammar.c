@@ -370,6 +370,11 @@ static void test_offsets_and_messages(void)
     bad("a and b and", "expected blank or '(' after 'and'", 11);
     bad("a and ", "expected a '(' token, a field check, or an identifier", 6);
     bad("(a.b = 1", "expected a ')' token", 8);
+    /* A quote that never closes is named as such, where a value belongs. */
+    bad("a.b = 'abc", "unterminated string: the single quote opened here is never closed", 6);
+    bad("a.b in (x, \"y)", "unterminated string: the double quote opened here is never closed", 11);
+    bad("a.b contains \"x", "unterminated string: the double quote opened here is never closed",
+        13);
     bad("(a b)", "expected a ')' token", 3);
     bad("()", "expected a '(' token, a field check, or an identifier", 1);
     bad("a)", "unexpected token after 'a', expecting 'or', 'and'", 1);
