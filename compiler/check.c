@@ -24,27 +24,25 @@
 
 /* ---- types ------------------------------------------------------------- */
 
-enum tkind { TK_NUMERIC, TK_BOOL, TK_STRING, TK_BYTES, TK_IPADDR, TK_IPNET, TK_OTHER };
-
-static enum tkind kind_of(enum ppm_param_type t)
+enum chk_kind chk_kind_of(enum ppm_param_type t)
 {
     switch (t) {
     case PT_BOOL:
-        return TK_BOOL;
+        return CK_BOOL;
     case PT_CHARBUF:
     case PT_FSPATH:
     case PT_FSRELPATH:
-        return TK_STRING;
+        return CK_STRING;
     case PT_BYTEBUF:
-        return TK_BYTES;
+        return CK_BYTES;
     case PT_IPV4ADDR:
     case PT_IPV6ADDR:
     case PT_IPADDR:
-        return TK_IPADDR;
+        return CK_IPADDR;
     case PT_IPV4NET:
     case PT_IPV6NET:
     case PT_IPNET:
-        return TK_IPNET;
+        return CK_IPNET;
     case PT_INT8:
     case PT_INT16:
     case PT_INT32:
@@ -75,33 +73,33 @@ static enum tkind kind_of(enum ppm_param_type t)
     case PT_ENUMFLAGS32:
     case PT_FD32:
     case PT_PID32:
-        return TK_NUMERIC;
+        return CK_NUMERIC;
     default:
-        return TK_OTHER;
+        return CK_OTHER;
     }
 }
 
-static bool is_signed(enum ppm_param_type t)
+bool chk_is_signed(enum ppm_param_type t)
 {
     return t == PT_INT8 || t == PT_INT16 || t == PT_INT32 || t == PT_INT64 || t == PT_ERRNO ||
            t == PT_FD || t == PT_PID || t == PT_FD32 || t == PT_PID32;
 }
 
-static const char *kind_word(enum tkind k, bool list)
+static const char *kind_word(enum chk_kind k, bool list)
 {
     if (list)
         return "list";
     switch (k) {
-    case TK_NUMERIC:
-    case TK_BOOL:
+    case CK_NUMERIC:
+    case CK_BOOL:
         return "numeric"; /* Falco says "numeric" for booleans too */
-    case TK_STRING:
+    case CK_STRING:
         return "string";
-    case TK_BYTES:
+    case CK_BYTES:
         return "buffer";
-    case TK_IPADDR:
+    case CK_IPADDR:
         return "ip address";
-    case TK_IPNET:
+    case CK_IPNET:
         return "ip network";
     default:
         return "this type of";
@@ -118,18 +116,18 @@ static bool op_allowed(enum ast_op op, enum ast_mod mod, struct chk_type t)
     bool eq = op == AST_OP_EQ || op == AST_OP_EQEQ || op == AST_OP_NE;
     bool order = ast_op_class[op] == AST_OPC_ORDER;
     bool set = op == AST_OP_IN || op == AST_OP_INTERSECTS;
-    switch (kind_of(t.t)) {
-    case TK_NUMERIC:
+    switch (chk_kind_of(t.t)) {
+    case CK_NUMERIC:
         return eq || order || set;
-    case TK_BOOL:
+    case CK_BOOL:
         return eq || set;
-    case TK_STRING:
+    case CK_STRING:
         return op != AST_OP_BCONTAINS && op != AST_OP_BSTARTSWITH;
-    case TK_BYTES:
+    case CK_BYTES:
         return eq || set || op == AST_OP_CONTAINS || op == AST_OP_STARTSWITH ||
                op == AST_OP_ENDSWITH || op == AST_OP_BCONTAINS || op == AST_OP_BSTARTSWITH;
-    case TK_IPADDR:
-    case TK_IPNET:
+    case CK_IPADDR:
+    case CK_IPNET:
         return mod != AST_MOD_NONE ? eq : eq || set;
     default:
         return false;
@@ -184,7 +182,7 @@ static const struct ast_node *first_field(const struct ast_node *e)
 
 static bool is_stringy(struct chk_type t)
 {
-    return kind_of(t.t) == TK_STRING;
+    return chk_kind_of(t.t) == CK_STRING;
 }
 
 static bool expr_type(const struct ast_node *e, struct chk_type *out, struct xerr *er);
@@ -261,12 +259,12 @@ static bool xf_type(const struct ast_node *e, struct chk_type *out, struct xerr 
         *out = in;
         return true;
     case AST_XF_B64:
-        if (in.list || (kind_of(in.t) != TK_STRING && in.t != PT_BYTEBUF))
+        if (in.list || (chk_kind_of(in.t) != CK_STRING && in.t != PT_BYTEBUF))
             goto unsupported;
         *out = in;
         return true;
     case AST_XF_LEN:
-        if (!in.list && kind_of(in.t) != TK_STRING && in.t != PT_BYTEBUF)
+        if (!in.list && chk_kind_of(in.t) != CK_STRING && in.t != PT_BYTEBUF)
             goto unsupported;
         *out = (struct chk_type){PT_UINT64, false};
         return true;
@@ -386,8 +384,8 @@ static bool convert(struct chk_type t, enum ast_op op, const struct ast_node *c,
     const char *v = c->str.s;
     if (t.t == PT_DYN)
         return true; /* typed by the event parameter at run time */
-    switch (kind_of(t.t)) {
-    case TK_NUMERIC:
+    switch (chk_kind_of(t.t)) {
+    case CK_NUMERIC:
         if (t.t == PT_PORT) {
             if (parse_int(v, false))
                 return true;
@@ -397,13 +395,12 @@ static bool convert(struct chk_type t, enum ast_op op, const struct ast_node *c,
         }
         if (!parse_int(v, true))
             return xfail(er, c, false, "%s is not a valid number", v);
-        (void)is_signed;
         return true;
-    case TK_BOOL:
+    case CK_BOOL:
         if (strcmp(v, "true") && strcmp(v, "false"))
             return xfail(er, c, false, "filter error: unrecognized boolean value %s", v);
         return true;
-    case TK_IPADDR: {
+    case CK_IPADDR: {
         unsigned char tmp[16];
         int fam = t.t == PT_IPV4ADDR   ? AF_INET
                   : t.t == PT_IPV6ADDR ? AF_INET6
@@ -413,18 +410,18 @@ static bool convert(struct chk_type t, enum ast_op op, const struct ast_node *c,
             return xfail(er, c, false, "unrecognized IP address %s", v);
         return true;
     }
-    case TK_IPNET: {
+    case CK_IPNET: {
         int fam;
         if (!parse_net(v, &fam) || (t.t == PT_IPV4NET && fam != AF_INET) ||
             (t.t == PT_IPV6NET && fam != AF_INET6))
             return xfail(er, c, false, "unrecognized IP network %s", v);
         return true;
     }
-    case TK_STRING:
+    case CK_STRING:
         if (memchr(v, '\0', c->str.len))
             return xfail(er, c, false, "string constants must not contain NUL bytes");
         return true;
-    case TK_BYTES:
+    case CK_BYTES:
         if ((op == AST_OP_BCONTAINS || op == AST_OP_BSTARTSWITH) && !is_hex_string(&c->str))
             return xfail(er, c, false,
                          "filter error: bcontains and bstartswith operator support hex strings "
@@ -653,7 +650,7 @@ static bool check_node(const struct ast_node *n, struct xerr *er)
     }
     if (!op_allowed(n->op, n->mod, lt))
         return xfail(er, n, false, "filter error: '%s' operator not supported for %s filters",
-                     ast_op_spelling[n->op], kind_word(kind_of(lt.t), lt.list));
+                     ast_op_spelling[n->op], kind_word(chk_kind_of(lt.t), lt.list));
     if (n->op == AST_OP_EXISTS)
         return true;
     const struct ast_node *r = n->rhs;
@@ -661,7 +658,7 @@ static bool check_node(const struct ast_node *n, struct xerr *er)
         if (n->op == AST_OP_PMATCH || n->op == AST_OP_REGEX)
             return xfail(er, r, false, "operator '%s' doesn't support right-hand side fields",
                          ast_op_spelling[n->op]);
-        if (kind_of(lt.t) == TK_IPNET)
+        if (chk_kind_of(lt.t) == CK_IPNET)
             return xfail(er, r, false,
                          "ip network fields can't be compared with right-hand side fields");
         const char *nm;

@@ -21,6 +21,11 @@ struct chk_type {
     bool list;
 };
 
+/* What a value type is, for operators and conversions (§6.2, §6.3). */
+enum chk_kind { CK_NUMERIC, CK_BOOL, CK_STRING, CK_BYTES, CK_IPADDR, CK_IPNET, CK_OTHER };
+enum chk_kind chk_kind_of(enum ppm_param_type t);
+bool chk_is_signed(enum ppm_param_type t);
+
 /* One output token: literal text or a field/transformer expression. */
 struct out_tok {
     bool is_field;

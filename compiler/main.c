@@ -11,6 +11,7 @@
 #include "cmd_fields.h"
 #include "explain.h"
 #include "session.h"
+#include "testcmd.h"
 
 static const char usage[] =
     "usage: falcoc COMMAND [ARGS]\n"
@@ -20,6 +21,7 @@ static const char usage[] =
     "                                            validate plus falcoc's own warnings\n"
     "  parse -e 'CONDITION'                      print the syntax tree (s-expression)\n"
     "  explain [--json] RULES.yaml... [RULE]     resolved condition, event types, fields\n"
+    "  test RULES.yaml... CASES.yaml...          rule unit tests on field vectors\n"
     "  fields [--json]                           the field catalogue\n"
     "  version                                   falcoc and rules engine versions\n";
 
@@ -149,6 +151,8 @@ int main(int argc, char **argv)
         return cmd_parse(argc, argv);
     if (!strcmp(cmd, "explain"))
         return cmd_explain(argc, argv);
+    if (!strcmp(cmd, "test"))
+        return cmd_test(argc, argv);
     if (!strcmp(cmd, "fields"))
         return cmd_fields(argc, argv);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

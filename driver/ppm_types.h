@@ -125,7 +125,7 @@
 #define PPM_ENUM_ROW_(sym, value, ...) sym = (value),
 
 enum ppm_param_type { PPM_PARAM_TYPES(PPM_ENUM_ROW_) PT_MAX };
-enum ppm_print_format { PPM_PRINT_FORMATS(PPM_ENUM_ROW_) PF_MAX };
+enum ppm_print_format { PPM_PRINT_FORMATS(PPM_ENUM_ROW_) PPM_PF_MAX };
 enum ppm_event_category { PPM_EVENT_CATEGORIES(PPM_ENUM_ROW_) };
 enum ppm_event_flags { PPM_EVENT_FLAGS(PPM_ENUM_ROW_) };
 

@@ -9,6 +9,7 @@
 # usage: bad_inputs.sh FALCOC [SHARED_DIR]   (cwd: repository root)
 # Plain bash and coreutils only.
 set -u
+export LC_ALL=C
 falcoc=${1:?usage: bad_inputs.sh FALCOC [SHARED_DIR]}
 # The runs happen from other folders: make a relative path absolute.
 [[ $falcoc == */* && $falcoc != /* ]] && falcoc=$(pwd)/$falcoc
@@ -26,18 +27,21 @@ ko() {
 }
 
 # run OUT_PREFIX ARGS... : runs falcoc under the time limit; stdout and stderr
-# go to OUT_PREFIX.out / OUT_PREFIX.err; sets $rc.
+# go to OUT_PREFIX.out / OUT_PREFIX.err; sets $rc. A sanitizer report counts
+# as a crash even when the process exits 1 (ASan's and UBSan's exit code).
 run() {
     local o=$1
     shift
     timeout "$limit" "$falcoc" "$@" >"$o.out" 2>"$o.err"
     rc=$?
+    if grep -qE 'Sanitizer|runtime error:' "$o.err"; then rc=sanitizer; fi
 }
 
 # rc_problem RC : prints why an exit code is not the "errors found" code 1.
 rc_problem() {
     case $1 in
     1) ;;
+    sanitizer) echo "sanitizer report" ;;
     124) echo "timed out after ${limit}s" ;;
     0) echo "exit 0: the input was accepted" ;;
     *) if [ "$1" -ge 128 ]; then echo "crashed (exit $1, signal $(($1 - 128)))"; else echo "exit $1"; fi ;;
@@ -139,7 +143,11 @@ for_conditions conditions.txt cond_case
 gen_check() {
     local name=$1 code=$2 line=$3 col=$4 secs=$5 t0 t1 ms why got
     t0=$(date +%s%N)
-    (cd "$tmp" && run "$tmp/g" validate "$name" && echo $rc >"$tmp/g.rc")
+    (
+        cd "$tmp" || exit
+        run "$tmp/g" validate "$name"
+        echo "$rc" >"$tmp/g.rc"
+    )
     rc=$(cat "$tmp/g.rc")
     t1=$(date +%s%N)
     ms=$(((t1 - t0) / 1000000))
