@@ -11,6 +11,8 @@
  */
 #include "cmd_fields.h"
 
+#include "diag.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -107,31 +109,10 @@ static void print_text(FILE *out)
     }
 }
 
+/* One JSON writer for the project: diag.c's. */
 static void put_json_string(FILE *out, const char *s)
 {
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"':
-            fputs("\\\"", out);
-            break;
-        case '\\':
-            fputs("\\\\", out);
-            break;
-        case '\n':
-            fputs("\\n", out);
-            break;
-        case '\t':
-            fputs("\\t", out);
-            break;
-        default:
-            if (*p < 0x20)
-                fprintf(out, "\\u%04x", *p);
-            else
-                fputc(*p, out);
-        }
-    }
-    fputc('"', out);
+    json_str(out, s, strlen(s));
 }
 
 static void print_json(FILE *out)

@@ -67,33 +67,35 @@ void ast_set_kids(struct ast_node *n, const struct cond_nodes *l)
 
 /* ---- s-expression (§0.3) ---- */
 
-/* Only the five escapes of §0.3; every other byte is written as it is. */
-static void dump_str(struct buf *out, const struct ast_str *s)
+/*
+ * A double-quoted string with backslash escapes for \\ and " and for the
+ * control characters in `ctl` (each as \n, \t, ...); every other byte is
+ * written as it is. The s-expression (§0.3) escapes \n \t \r, Falco's
+ * printed form (§5.9) also \b and \f.
+ */
+static void quote_str(struct buf *out, const struct ast_str *s, const char *ctl)
 {
+    static const char ctl_letters[] = "b\bf\fn\nr\rt\t";
     buf_addc(out, '"');
     for (size_t i = 0; i < s->len; i++) {
         char c = s->s[i];
-        switch (c) {
-        case '\\':
-            buf_adds(out, "\\\\");
-            break;
-        case '"':
-            buf_adds(out, "\\\"");
-            break;
-        case '\n':
-            buf_adds(out, "\\n");
-            break;
-        case '\t':
-            buf_adds(out, "\\t");
-            break;
-        case '\r':
-            buf_adds(out, "\\r");
-            break;
-        default:
+        const char *l = c ? strchr(ctl, c) : NULL;
+        if (c == '\\' || c == '"') {
+            buf_addc(out, '\\');
+            buf_addc(out, c);
+        } else if (l) {
+            buf_addc(out, '\\');
+            buf_addc(out, ctl_letters[strchr(ctl_letters + 1, c) - ctl_letters - 1]);
+        } else {
             buf_addc(out, c);
         }
     }
     buf_addc(out, '"');
+}
+
+static void dump_str(struct buf *out, const struct ast_str *s)
+{
+    quote_str(out, s, "\n\t\r");
 }
 
 static void dump_kids(struct buf *out, const struct ast_node *n)
@@ -201,40 +203,10 @@ static bool needs_quotes(const struct ast_str *s)
 
 static void print_str(struct buf *out, const struct ast_str *s)
 {
-    if (!needs_quotes(s)) {
+    if (!needs_quotes(s))
         buf_add(out, s->s, s->len);
-        return;
-    }
-    buf_addc(out, '"');
-    for (size_t i = 0; i < s->len; i++) {
-        char c = s->s[i];
-        switch (c) {
-        case '\\':
-            buf_adds(out, "\\\\");
-            break;
-        case '"':
-            buf_adds(out, "\\\"");
-            break;
-        case '\b':
-            buf_adds(out, "\\b");
-            break;
-        case '\f':
-            buf_adds(out, "\\f");
-            break;
-        case '\n':
-            buf_adds(out, "\\n");
-            break;
-        case '\r':
-            buf_adds(out, "\\r");
-            break;
-        case '\t':
-            buf_adds(out, "\\t");
-            break;
-        default:
-            buf_addc(out, c); /* quotes, '=', spaces and NUL stay as they are */
-        }
-    }
-    buf_addc(out, '"');
+    else /* quotes, '=', spaces and NUL stay as they are inside the quotes */
+        quote_str(out, s, "\b\f\n\r\t");
 }
 
 /* "[arg]"; an empty argument must stay visible, so it prints as [""]. */

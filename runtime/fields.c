@@ -182,6 +182,20 @@ static bool all_digits(const char *s, size_t len)
 }
 
 /* A bracket argument for the [N] / [KEY] / [N] or [KEY] forms. */
+/* A bracket argument that must be a number: an index, level or position. */
+static struct fc_field_ref index_arg(const struct rctx *cx, struct fc_field_ref r,
+                                     const struct fc_field *f, const char *arg, size_t arg_len)
+{
+    if (!all_digits(arg, arg_len))
+        return fail(cx, FC_RESOLVE_BAD_ARG, "field '%s' needs a numeric argument, got '%.*s'",
+                    f->name, (int)arg_len, arg);
+    if (!parse_u64(arg, arg_len, &r.index))
+        return fail(cx, FC_RESOLVE_BAD_ARG, "argument of field '%s' is out of range: '%.*s'",
+                    f->name, (int)arg_len, arg);
+    r.argkind = FC_ARGV_INDEX;
+    return r;
+}
+
 static struct fc_field_ref bracket_arg(const struct rctx *cx, struct fc_field_ref r,
                                        const char *arg, size_t arg_len)
 {
@@ -192,16 +206,8 @@ static struct fc_field_ref bracket_arg(const struct rctx *cx, struct fc_field_re
     if (arg_len == 0)
         return fail(cx, FC_RESOLVE_BAD_ARG, "field '%s' needs a non-empty argument %s", f->name,
                     fc_argform_syntax(f->argform));
-    if (numeric || (either && all_digits(arg, arg_len))) {
-        if (!all_digits(arg, arg_len))
-            return fail(cx, FC_RESOLVE_BAD_ARG, "field '%s' needs a numeric argument, got '%.*s'",
-                        f->name, (int)arg_len, arg);
-        if (!parse_u64(arg, arg_len, &r.index))
-            return fail(cx, FC_RESOLVE_BAD_ARG, "argument of field '%s' is out of range: '%.*s'",
-                        f->name, (int)arg_len, arg);
-        r.argkind = FC_ARGV_INDEX;
-        return r;
-    }
+    if (numeric || (either && all_digits(arg, arg_len)))
+        return index_arg(cx, r, f, arg, arg_len);
     r.argkind = FC_ARGV_KEY;
     r.key = arg;
     r.key_len = arg_len;
@@ -307,14 +313,7 @@ static struct fc_field_ref read_arg(const struct rctx *cx, const struct fc_field
         if (dotted)
             return param_suffix(cx, r, sfx, sfx_len);
         /* evt.arg[N]: a parameter position. */
-        if (!all_digits(arg, arg_len))
-            return fail(cx, FC_RESOLVE_BAD_ARG, "field '%s' needs a numeric argument, got '%.*s'",
-                        f->name, (int)arg_len, arg);
-        if (!parse_u64(arg, arg_len, &r.index))
-            return fail(cx, FC_RESOLVE_BAD_ARG, "argument of field '%s' is out of range: '%.*s'",
-                        f->name, (int)arg_len, arg);
-        r.argkind = FC_ARGV_INDEX;
-        return r;
+        return index_arg(cx, r, f, arg, arg_len);
 
     default:
         return bracket_arg(cx, r, arg, arg_len);

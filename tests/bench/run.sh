@@ -80,6 +80,7 @@ median_ms() {
     fi
     # The loop runs in one pinned shell; bash 5's EPOCHREALTIME reads the
     # clock without a fork, older shells fall back to date.
+    # shellcheck disable=SC2016 # the script is expanded by the inner shell
     "${pin[@]}" bash -c '
         runs=$1; shift
         now() { if [ -n "${EPOCHREALTIME:-}" ]; then echo $((${EPOCHREALTIME/./} * 1000)); else date +%s%N; fi; }

@@ -73,7 +73,7 @@ expectations_of() {
 # check_file FILE : prints nothing when FILE behaves as announced, else one
 # line per problem.
 check_file() {
-    local f=$1 want got mode
+    local f=$1 want got mode args
     want=$(expectations_of "$f")
     if [ -z "$want" ]; then
         echo "no '# expect: CODE LINE:COL' line"
@@ -87,12 +87,13 @@ check_file() {
     local missing extra
     missing=$(comm -23 <(printf '%s\n' "$want") <(printf '%s\n' "$got"))
     extra=$(comm -13 <(printf '%s\n' "$want") <(printf '%s\n' "$got") | sed '/^$/d')
-    [ -n "$missing" ] && echo "expected, not reported: $(echo $missing)"
-    [ -n "$extra" ] && echo "reported, not expected: $(echo $extra)"
+    [ -n "$missing" ] && echo "expected, not reported: ${missing//$'\n'/, }"
+    [ -n "$extra" ] && echo "reported, not expected: ${extra//$'\n'/, }"
     # The other renderers and commands read the same file: same exit code,
     # and lint reports the same errors (it only adds warnings).
     for mode in "validate --json" "lint" "lint --format sarif" "explain"; do
-        run "$tmp/m" $mode "$f"
+        read -ra args <<<"$mode"
+        run "$tmp/m" "${args[@]}" "$f"
         why=$(rc_problem $rc)
         [ -n "$why" ] && echo "$mode: $why"
     done
@@ -127,7 +128,7 @@ for f in *.yaml; do
     nfiles=$((nfiles + 1))
     if [ -z "$problems" ]; then ok; else ko "$f: $(echo "$problems" | paste -sd ';' | sed 's/;/; /g')"; fi
 done
-[ $nfiles -ge 60 ] && ok || ko "only $nfiles files in tests/bad"
+if [ $nfiles -ge 60 ]; then ok; else ko "only $nfiles files in tests/bad"; fi
 
 cond_case() {
     local problems shown=$1
@@ -160,9 +161,9 @@ gen_check() {
     elif [ "$got" = "$code $line:$col" ]; then
         ok
     else
-        ko "$name: want $code $line:$col, got: $(echo $got)"
+        ko "$name: want $code $line:$col, got: ${got//$'\n'/, }"
     fi
-    [ "$ms" -le $((secs * 1000)) ] && ok || ko "$name: took ${ms} ms, limit ${secs} s"
+    if [ "$ms" -le $((secs * 1000)) ]; then ok; else ko "$name: took ${ms} ms, limit ${secs} s"; fi
     echo "note: $name took ${ms} ms"
 }
 
