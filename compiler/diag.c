@@ -191,10 +191,13 @@ static void print_excerpt(FILE *out, struct src_pos pos, uint32_t span, bool col
     const char *line = src_line(pos.src, pos.off, &llen);
     uint32_t lno, col;
     src_linecol(pos.src, pos.off, &lno, &col);
-    fprintf(out, "%5u | ", lno);
+    /* The gutter grows with the line number so the caret stays aligned. */
+    int w = snprintf(NULL, 0, "%u", lno);
+    w = w < 5 ? 5 : w;
+    fprintf(out, "%*u | ", w, lno);
     for (size_t i = 0; i < llen; i++)
         fputc(line[i] == '\t' ? ' ' : line[i], out);
-    fputs("\n      | ", out);
+    fprintf(out, "\n%*s | ", w, "");
     for (uint32_t i = 1; i < col; i++)
         fputc(' ', out);
     if (color)

@@ -59,7 +59,11 @@ static int cmd_parse(int argc, char **argv)
         /* The condition is its own one-line source: column = offset + 1. */
         fprintf(stderr, "<condition>:1:%u: error[LOAD_ERR_COMPILE_CONDITION]: %s\n", err.offset + 1,
                 err.msg);
-        fprintf(stderr, "    1 | %s\n      | %*s^\n", expr, (int)err.offset, "");
+        /* Tabs print as one space so the caret lines up with the text. */
+        fputs("    1 | ", stderr);
+        for (const char *p = expr; *p; p++)
+            fputc(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p, stderr);
+        fprintf(stderr, "\n      | %*s^\n", (int)err.offset, "");
         rc = 1;
     }
     arena_free(&a);

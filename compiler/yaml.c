@@ -443,6 +443,15 @@ static void on_document_end(struct builder *b, uint32_t start)
     b->root = NULL;
 }
 
+/* Only blanks and line breaks from off to the end of the file? */
+static bool at_end(const struct source *src, uint32_t off)
+{
+    for (size_t i = off; i < src->len; i++)
+        if (!strchr(" \t\r\n", src->text[i]))
+            return false;
+    return true;
+}
+
 static void report_libyaml_error(struct builder *b, const yaml_parser_t *p)
 {
     const char *problem = p->problem ? p->problem : "unknown YAML error";
@@ -452,15 +461,34 @@ static void report_libyaml_error(struct builder *b, const yaml_parser_t *p)
     case YAML_READER_ERROR:
         /* problem_offset is a byte offset: the reader has not decoded yet */
         off = p->problem_offset > b->ln.len ? b->ln.len : (uint32_t)p->problem_offset;
+        if (strstr(problem, "trailing") || strstr(problem, "incomplete")) {
+            /* libyaml stops at the byte that broke the sequence; the fault is
+             * the sequence's lead byte, at most three bytes back. */
+            const unsigned char *t = (const unsigned char *)b->src->text;
+            for (uint32_t k = 1; k <= 3 && k <= off; k++)
+                if (t[off - k] >= 0xC0) {
+                    off -= k;
+                    g = diag_add(b->d, DIAG_LOAD_ERR_YAML_PARSE, pos_at(b, off), 1,
+                                 "invalid UTF-8: byte 0x%02x starts a sequence that is not valid",
+                                 t[off]);
+                    goto located;
+                }
+        }
         if (p->problem_value >= 0)
             g = diag_add(b->d, DIAG_LOAD_ERR_YAML_PARSE, pos_at(b, off), 1, "%s (0x%x)", problem,
                          (unsigned)p->problem_value);
         else
             g = diag_add(b->d, DIAG_LOAD_ERR_YAML_PARSE, pos_at(b, off), 1, "%s", problem);
+    located:
         break;
     case YAML_SCANNER_ERROR:
     case YAML_PARSER_ERROR:
         off = mark_off(&b->ln, &p->problem_mark);
+        if (p->context && at_end(b->src, off)) {
+            /* Past the last line the mark says nothing; the construct that
+             * was left open (a quote, a '[') is where the fault is. */
+            off = mark_off(&b->ln, &p->context_mark);
+        }
         if (p->context)
             g = diag_add(b->d, DIAG_LOAD_ERR_YAML_PARSE, pos_at(b, off), 1, "%s: %s", p->context,
                          problem);

@@ -578,6 +578,8 @@ static int lex_operator(struct cond_lexer *lx, COND_YYSTYPE *val, COND_YYLTYPE *
                                           [AST_OPC_LIST] = CM_LISTVAL};
     skip_blanks(lx);
     bool words_failed = false;
+    size_t word_at = 0;
+    const char *word = NULL;
     for (int i = 0; i < AST_OP_COUNT; i++) {
         enum ast_op_class cls = ast_op_class[i];
         const char *sp = ast_op_spelling[i];
@@ -590,6 +592,8 @@ static int lex_operator(struct cond_lexer *lx, COND_YYSTYPE *val, COND_YYLTYPE *
             if (isalpha((unsigned char)sp[0])) {
                 if (!skip_blanks(lx)) {
                     words_failed = true;
+                    word_at = s + n;
+                    word = sp;
                     continue;
                 }
                 lx->mod_ok = true;
@@ -600,6 +604,11 @@ static int lex_operator(struct cond_lexer *lx, COND_YYSTYPE *val, COND_YYLTYPE *
         }
         val->op = (enum ast_op)i;
         return emit(lx, loc, tok[cls], s, s + n, next[cls]);
+    }
+    if (words_failed) {
+        /* Falco stops right after the word, where the blank is missing. */
+        cond_lex_error(lx, word_at, "operator '%s' must be followed by a blank", word);
+        return COND_YYerror;
     }
     char ops[256];
     op_list(ops, sizeof(ops));
