@@ -201,26 +201,17 @@ void rl_set_init(struct rl_set *s)
 
 struct rl_list *rl_find_list(const struct rl_set *s, const char *name)
 {
-    for (size_t i = 0; i < s->nlists; i++)
-        if (!strcmp(s->lists[i]->name, name))
-            return s->lists[i];
-    return NULL;
+    return strmap_get(&s->list_ix, name, strlen(name));
 }
 
 struct rl_macro *rl_find_macro(const struct rl_set *s, const char *name)
 {
-    for (size_t i = 0; i < s->nmacros; i++)
-        if (!strcmp(s->macros[i]->name, name))
-            return s->macros[i];
-    return NULL;
+    return strmap_get(&s->macro_ix, name, strlen(name));
 }
 
 struct rl_rule *rl_find_rule(const struct rl_set *s, const char *name)
 {
-    for (size_t i = 0; i < s->nrules; i++)
-        if (!strcmp(s->rules[i]->name, name))
-            return s->rules[i];
-    return NULL;
+    return strmap_get(&s->rule_ix, name, strlen(name));
 }
 
 /* Appends p to a growable pointer array (arena-backed, doubling). */
@@ -1155,6 +1146,7 @@ static bool load_list(struct ld *L, struct ynode *item)
         l = arena_alloc(L->a, sizeof(*l));
         l->index = s->counter;
         s->lists = push_ptr(L->a, s->lists, &s->nlists, &s->caplists, l);
+        strmap_put(&s->list_ix, L->a, name->value, strlen(name->value), l);
     }
     l->name = name->value;
     l->item = item;
@@ -1208,6 +1200,7 @@ static bool load_macro(struct ld *L, struct ynode *item)
         mc = arena_alloc(L->a, sizeof(*mc));
         mc->index = s->counter;
         s->macros = push_ptr(L->a, s->macros, &s->nmacros, &s->capmacros, mc);
+        strmap_put(&s->macro_ix, L->a, name->value, strlen(name->value), mc);
     }
     mc->name = name->value;
     mc->item = item;
@@ -1297,6 +1290,7 @@ static bool rule_define(struct ld *L, struct ynode *item, struct ynode *name)
         *nr = r;
         nr->index = nr->visibility = s->counter++;
         s->rules = push_ptr(L->a, s->rules, &s->nrules, &s->caprules, nr);
+        strmap_put(&s->rule_ix, L->a, nr->name, strlen(nr->name), nr);
     }
     return true;
 }

@@ -60,6 +60,7 @@ static void compile_lists(struct session *s)
             r->items[r->n] = it->value;
             r->nodes[r->n++] = it;
         }
+        r->pos = i;
         l->resolved = r;
     }
 }
@@ -155,15 +156,61 @@ static void subst_list(struct session *s, struct mtext *m, struct rl_list *l)
     }
 }
 
-static void subst_all_lists(struct session *s, struct mtext *m, struct res_lists *seen)
+/*
+ * Scratch for subst_all_lists: which lists may occur in the text being
+ * rewritten. Falco scans the text once per list; we only visit the lists
+ * whose names occur as delimited words (the same test, since a name without
+ * delimiter characters matches exactly where it is a whole word), plus the
+ * few names that contain delimiters and must be searched for.
+ */
+struct subst_scratch {
+    unsigned char *cand;  /* per list position */
+    struct rl_list **odd; /* names with delimiter characters */
+    size_t nodd;
+};
+
+static void mark_words(struct session *s, const char *t, size_t n, unsigned char *cand)
 {
-    for (size_t i = 0; i < s->set.nlists; i++) {
+    for (size_t i = 0; i < n;) {
+        while (i < n && is_delim(t[i]))
+            i++;
+        size_t w = i;
+        while (i < n && !is_delim(t[i]))
+            i++;
+        if (i > w) {
+            char tmp[256];
+            if (i - w >= sizeof(tmp))
+                continue;
+            memcpy(tmp, t + w, i - w);
+            tmp[i - w] = '\0';
+            struct rl_list *l = rl_find_list(&s->set, tmp);
+            if (l)
+                cand[((struct res_list *)l->resolved)->pos] = 1;
+        }
+    }
+}
+
+static void subst_all_lists(struct session *s, struct subst_scratch *sc, struct mtext *m,
+                            struct res_lists *seen)
+{
+    size_t nl = s->set.nlists;
+    mark_words(s, mt_str(m), mt_len(m), sc->cand);
+    for (size_t i = 0; i < sc->nodd; i++)
+        sc->cand[((struct res_list *)sc->odd[i]->resolved)->pos] = 1;
+    for (size_t i = 0; i < nl; i++) {
+        if (!sc->cand[i])
+            continue;
+        sc->cand[i] = 0;
         struct rl_list *l = s->set.lists[i];
         size_t before = mt_len(m);
         const char *txt_before = mt_str(m);
         subst_list(s, m, l);
         if (mt_len(m) == before && mt_str(m) == txt_before)
             continue;
+        /* Inserted items may name lists that come later. */
+        const struct res_list *r = l->resolved;
+        for (size_t k = 0; k < r->n; k++)
+            mark_words(s, r->items[k], strlen(r->items[k]), sc->cand);
         if (seen->n == seen->cap) {
             size_t cap = seen->cap ? seen->cap * 2 : 4;
             seen->v = arena_realloc(&s->arena, seen->v, seen->cap * sizeof(*seen->v),
@@ -172,6 +219,9 @@ static void subst_all_lists(struct session *s, struct mtext *m, struct res_lists
         }
         seen->v[seen->n++] = l;
     }
+    /* Marks for lists before the last one substituted are cleared above;
+     * clear the ones an item named but whose turn had already passed. */
+    memset(sc->cand, 0, nl);
 }
 
 static void text_from_parts(struct mtext *m, const struct rl_text *t)
@@ -390,6 +440,14 @@ bool res_run(struct session *s)
     struct rl_set *set = &s->set;
     size_t errors_before = s->diags.nerrors;
     compile_lists(s);
+    struct subst_scratch sc = {0};
+    sc.cand = arena_alloc(&s->arena, set->nlists + 1);
+    sc.odd = arena_alloc(&s->arena, (set->nlists + 1) * sizeof(*sc.odd));
+    for (size_t i = 0; i < set->nlists; i++) {
+        const char *nm = set->lists[i]->name;
+        if (strpbrk(nm, " \t\n\r(),=") || strlen(nm) >= 255)
+            sc.odd[sc.nodd++] = set->lists[i];
+    }
 
     /* Texts first: list substitution happens before any parse, and every
      * macro condition counts as a use of the lists it names. */
@@ -398,7 +456,7 @@ bool res_run(struct session *s)
         struct res_macro *r = arena_alloc(&s->arena, sizeof(*r));
         mt_init(&r->text, &s->arena);
         text_from_parts(&r->text, &m->cond);
-        subst_all_lists(s, &r->text, &r->lists);
+        subst_all_lists(s, &sc, &r->text, &r->lists);
         m->resolved = r;
     }
     for (size_t i = 0; i < set->nmacros; i++)
@@ -432,7 +490,7 @@ bool res_run(struct session *s)
         }
         if (!ok)
             continue;
-        subst_all_lists(s, &r->text, &r->lists);
+        subst_all_lists(s, &sc, &r->text, &r->lists);
         struct src_pos fb =
             rule->cond.n ? (struct src_pos){rule->cond.parts[0]->src, rule->cond.parts[0]->start}
                          : item;

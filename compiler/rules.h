@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "strmap.h"
 #include "ynode.h"
 
 /* Pieces of a text that Falco joins with one space (append semantics). */
@@ -110,8 +111,9 @@ struct rl_set {
     size_t nmacros, capmacros;
     struct rl_rule **rules;
     size_t nrules, caprules;
-    uint32_t counter;         /* shared item counter across kinds and files */
-    uint32_t engine_required; /* highest required engine version, packed */
+    struct strmap list_ix, macro_ix, rule_ix; /* name → item, for the finds */
+    uint32_t counter;                         /* shared item counter across kinds and files */
+    uint32_t engine_required;                 /* highest required engine version, packed */
     bool has_engine_required;
     uint32_t engine_req[3];        /* the same, exact: major, minor, patch */
     struct ynode *engine_req_node; /* the value that required it */

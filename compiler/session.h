@@ -23,6 +23,7 @@ struct res_list {
     const char **items;         /* items after one-level list expansion */
     const struct ynode **nodes; /* where each item was written */
     size_t n;
+    size_t pos; /* position in the set's list table */
 };
 
 enum res_state { RES_TODO, RES_ACTIVE, RES_DONE, RES_FAILED };
