@@ -180,7 +180,9 @@ static bool run_case(struct tstate *t, const struct tcase *tc)
         printf("FAIL %s (invalid case)\n", tc->name);
         return false;
     }
-    struct fc_ctx ctx = {&fvec_provider, &fv, NULL, (uint16_t)(fv.evtype < 0 ? 0 : fv.evtype)};
+    struct fc_ctx ctx = {.prov = &fvec_provider,
+                         .data = &fv,
+                         .evtype = (uint16_t)(fv.evtype < 0 ? 0 : fv.evtype)};
     const struct rl_set *set = &t->s->set;
     bool pass = true;
     /* Every expected rule must exist. */

@@ -67,12 +67,45 @@ struct fc_provider {
     uint32_t (*count)(const struct fc_ctx *ctx, const struct fc_fref *f);
 };
 
-/* The context of one evaluation: one event of one provider. */
+/*
+ * One extracted value as compiled code reads it: the same struct for every
+ * type, so one accessor serves all. Strings and buffers use p/n, numbers n
+ * (signed values sign-extended, booleans 0/1), addresses ip/family/prefix.
+ */
+struct fc_val {
+    const char *p;
+    uint64_t n;
+    uint8_t ip[16];
+    uint8_t family; /* 4 or 6; 0 for non-addresses */
+    uint8_t prefix;
+    uint8_t pad[6];
+};
+
+/* Per-event cache of the first value of every field reference. */
+struct fc_slot {
+    uint32_t gen; /* equals the context's gen when filled for this event */
+    uint32_t ok;
+    struct fc_val v;
+};
+
+struct fc_scratch;
+
+/*
+ * The context of one evaluation: one event of one provider, plus what the
+ * loaded rules need (their field table, their prebuilt constants).
+ * fc_ctx_next_event() starts a new event: cached values and scratch space
+ * of the previous one are dropped.
+ */
 struct fc_ctx {
     const struct fc_provider *prov;
     void *data;                  /* the provider's event */
-    const struct fc_fref *frefs; /* the object's field table */
+    const struct fc_fref *frefs; /* the rules' field table */
     uint16_t evtype;             /* event code, for the rule index */
+    uint32_t nfrefs;
+    uint32_t gen;                /* event generation, for the slots */
+    struct fc_slot *slots;       /* nfrefs entries, owned by whoever set up the context */
+    void *const *k;              /* prebuilt constants (fc_konst.h) */
+    struct fc_scratch *scratch;  /* transformer results of this event */
 };
 
 static inline struct fc_str fc_get_str(const struct fc_ctx *c, uint32_t fref, uint32_t i)
@@ -94,5 +127,20 @@ static inline uint32_t fc_count(const struct fc_ctx *c, uint32_t fref)
 {
     return c->prov->count(c, &c->frefs[fref]);
 }
+
+/*
+ * Entry points that compiled code imports by name (rt.c). fc_rt_get and
+ * fc_rt_count are pure for one event, so code generation marks them
+ * read-only: a field read by many rules is extracted once per event.
+ */
+const struct fc_val *fc_rt_get(struct fc_ctx *c, uint32_t fref, uint32_t i); /* NULL: unavailable */
+uint32_t fc_rt_count(struct fc_ctx *c, uint32_t fref);
+/* tolower, toupper, b64, basename, len (enum ast_xf values) on one value of
+ * type `type`; NULL when the transformer fails (invalid base64). */
+const struct fc_val *fc_rt_xf(struct fc_ctx *c, uint32_t xf, uint32_t type, const struct fc_val *in);
+/* join / concat: the parts (strings) joined by sep (concat: sep NULL). */
+const struct fc_val *fc_rt_join(struct fc_ctx *c, const struct fc_val *sep, uint32_t n,
+                                const struct fc_val *const *parts);
+void fc_ctx_next_event(struct fc_ctx *c);
 
 #endif

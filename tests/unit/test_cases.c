@@ -201,7 +201,7 @@ static void run_eval(const char *id, const char *cond, const char *notes)
             CHECK(fvec_add(&fv, kv, &v, 1, err, sizeof(err)), "%s: %s", id, err);
         }
         free(list);
-        struct fc_ctx ctx = {&fvec_provider, &fv, NULL, 0};
+        struct fc_ctx ctx = {.prov = &fvec_provider, .data = &fv};
         bool got = interp_eval(rr->tree, &ctx, &rr->text, NULL);
         CHECK(got == !strcmp(want, "true"), "%s: '%s' evaluated to %s, want %s", id, c,
               got ? "true" : "false", want);
