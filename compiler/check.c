@@ -432,6 +432,28 @@ static bool convert(struct chk_type t, enum ast_op op, const struct ast_node *c,
     }
 }
 
+bool chk_const_num(const struct ast_node *c, enum ppm_param_type t, uint64_t *out)
+{
+    const char *s = c->str.s;
+    if (t == PT_BOOL) {
+        *out = !strcmp(s, "true");
+        return !strcmp(s, "true") || !strcmp(s, "false");
+    }
+    char *end;
+    if (t == PT_PORT && !isdigit((unsigned char)s[0])) {
+        struct servent *se = getservbyname(s, NULL);
+        if (!se)
+            return false;
+        *out = ntohs((uint16_t)se->s_port);
+        return true;
+    }
+    while (*s == ' ' || *s == '\t')
+        s++;
+    /* Signed types sign-extend; unsigned ones take a leading '-' as wrap-around. */
+    *out = *s == '-' ? (uint64_t)strtoll(s, &end, 10) : strtoull(s, &end, 10);
+    return end != s && !*end;
+}
+
 static bool check_regex(const struct ast_node *c, struct xerr *er)
 {
     int code;

@@ -25,6 +25,8 @@ struct chk_type {
 enum chk_kind { CK_NUMERIC, CK_BOOL, CK_STRING, CK_BYTES, CK_IPADDR, CK_IPNET, CK_OTHER };
 enum chk_kind chk_kind_of(enum ppm_param_type t);
 bool chk_is_signed(enum ppm_param_type t);
+/* A numeric or boolean constant (already accepted by checking) as 64 bits. */
+bool chk_const_num(const struct ast_node *c, enum ppm_param_type t, uint64_t *out);
 
 /* One output token: literal text or a field/transformer expression. */
 struct out_tok {

@@ -113,7 +113,8 @@ static void read_field(struct ev *e, const struct ast_node *f, struct ivals *out
     bool any = is_ancestor(r.field) && r.argkind == FC_ARGV_NONE;
     if (multi || any) {
         uint32_t n = e->ctx->prov->count(e->ctx, &r);
-        out->ok = n > 0 || multi;
+        /* A count of 0 means the field could not be read at all (fc_abi.h). */
+        out->ok = n > 0;
         out->list = multi;
         out->any = any;
         for (uint32_t i = 0; i < n; i++) {
@@ -384,27 +385,6 @@ static void eval_expr(struct ev *e, const struct ast_node *x, struct ivals *out)
 
 /* ---- constants ---- */
 
-static bool const_num(const struct ast_node *c, enum ppm_param_type t, uint64_t *out)
-{
-    const char *s = c->str.s;
-    if (t == PT_BOOL) {
-        *out = !strcmp(s, "true");
-        return !strcmp(s, "true") || !strcmp(s, "false");
-    }
-    char *end;
-    if (t == PT_PORT && !isdigit((unsigned char)s[0])) {
-        struct servent *se = getservbyname(s, NULL);
-        if (!se)
-            return false;
-        *out = ntohs((uint16_t)se->s_port);
-        return true;
-    }
-    while (*s == ' ' || *s == '\t')
-        s++;
-    *out = *s == '-' ? (uint64_t)strtoll(s, &end, 10) : strtoull(s, &end, 10);
-    return end != s && !*end;
-}
-
 static bool const_ip(const struct ast_node *c, struct fc_ip *ip)
 {
     memset(ip, 0, sizeof(*ip));
@@ -595,7 +575,7 @@ static bool one(struct ev *e, enum ast_op op, const struct ival *v, enum ppm_par
     case CK_NUMERIC:
     case CK_BOOL: {
         uint64_t k;
-        return const_num(c, t, &k) && num_op(op, v->n, k, chk_is_signed(t));
+        return chk_const_num(c, t, &k) && num_op(op, v->n, k, chk_is_signed(t));
     }
     case CK_IPADDR:
     case CK_IPNET: {

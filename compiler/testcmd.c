@@ -9,6 +9,11 @@
  * Output: one line per case, a reason for every failure (the fields, and
  * for each rule that wrongly fired or stayed silent, the check that decided
  * it), then "N passed, N failed". Exit 0 when all pass, 1 otherwise.
+ *
+ * Cases run on the JIT-compiled rules (-O2 unless -O0..3 is given), exactly
+ * the code falcod would run; every verdict is also computed by the reference
+ * evaluator, which explains failures, and any disagreement between the two
+ * fails the case (so every rule test is also a code generation test).
  */
 #include "testcmd.h"
 
@@ -19,7 +24,9 @@
 
 #include "check.h"
 #include "fc_fvec.h"
+#include "fc_rt.h"
 #include "interp.h"
+#include "jit.h"
 #include "session.h"
 
 struct tcase {
@@ -31,10 +38,12 @@ struct tcase {
 
 struct tstate {
     struct session *s;
+    struct jit *jit;
     struct tcase *cases;
     size_t n, cap;
     int bad; /* malformed cases */
     bool color;
+    int opt; /* optimisation level of the compiled rules */
 };
 
 static bool is_cases_doc(const struct ydoc *d)
@@ -180,11 +189,25 @@ static bool run_case(struct tstate *t, const struct tcase *tc)
         printf("FAIL %s (invalid case)\n", tc->name);
         return false;
     }
-    struct fc_ctx ctx = {.prov = &fvec_provider,
-                         .data = &fv,
-                         .evtype = (uint16_t)(fv.evtype < 0 ? 0 : fv.evtype)};
+    struct fc_ctx ctx = {
+        .prov = &fvec_provider, .data = &fv, .evtype = (uint16_t)(fv.evtype < 0 ? 0 : fv.evtype)};
+    /* Compiled verdicts: every code of one name is in the same rule sets,
+     * so any one of them stands for the event type. */
+    struct fc_ctx jctx;
+    bool *jfired = calloc(t->jit->cg.nrules + 1, sizeof(bool));
+    uint32_t *out = calloc(t->jit->cg.nrules + 1, sizeof(uint32_t));
+    if (fc_ctx_init(&jctx, &fvec_provider, t->jit->cg.frefs, t->jit->cg.nfrefs)) {
+        jctx.data = &fv;
+        jctx.k = t->jit->k;
+        fc_ctx_next_event(&jctx);
+        uint32_t n = t->jit->match(&jctx, (uint32_t)ctx.evtype, out, CG_MATCH_ALL);
+        for (uint32_t i = 0; i < n; i++)
+            jfired[out[i]] = true;
+        fc_ctx_fini(&jctx);
+    }
     const struct rl_set *set = &t->s->set;
     bool pass = true;
+    uint32_t jrule = 0;
     /* Every expected rule must exist. */
     if (tc->match->kind == YN_SEQ)
         for (size_t i = 0; i < tc->match->n; i++)
@@ -207,12 +230,24 @@ static bool run_case(struct tstate *t, const struct tcase *tc)
         ev_set_intersect(&both, &rr->info->evttypes);
         struct interp_why why = {0};
         bool fired = !ev_set_is_empty(&both) && interp_eval(rr->tree, &ctx, &rr->text, &why);
+        /* The compiled rules are the enabled, compiled ones, in this order. */
+        while (jrule < t->jit->cg.nrules && t->jit->cg.rules[jrule] != r)
+            jrule++;
+        bool compiled = jrule < t->jit->cg.nrules && jfired[jrule];
+        if (compiled != fired) {
+            printf("FAIL %s\n    rule '%s': compiled code says %s, the reference evaluator %s\n",
+                   tc->name, r->name, compiled ? "fired" : "silent", fired ? "fired" : "silent");
+            pass = false;
+            continue;
+        }
         if (fired != expected(tc, r->name)) {
             pass = false;
             if (nwrong < 64)
                 wrong[nwrong++] = (typeof(wrong[0])){r, fired, why};
         }
     }
+    free(jfired);
+    free(out);
     printf("%s %s\n", pass ? "ok  " : "FAIL", tc->name);
     if (!pass) {
         printf("    fields:");
@@ -239,9 +274,14 @@ int cmd_test(int argc, char **argv)
 {
     struct session s;
     session_init(&s);
-    struct tstate t = {&s, NULL, 0, 0, 0, isatty(STDOUT_FILENO)};
+    struct tstate t = {&s, NULL, NULL, 0, 0, 0, isatty(STDOUT_FILENO), 2};
     int nrules = 0;
     for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-' && argv[i][1] == 'O' && argv[i][2] >= '0' && argv[i][2] <= '3' &&
+            !argv[i][3]) {
+            t.opt = argv[i][2] - '0';
+            continue;
+        }
         struct source *src = src_read_file(&s.arena, argv[i]);
         if (!src) {
             fprintf(stderr, "falcoc: test: cannot read '%s'\n", argv[i]);
@@ -261,7 +301,7 @@ int cmd_test(int argc, char **argv)
         }
     }
     if (!nrules || (!t.n && !t.bad)) {
-        fputs("usage: falcoc test RULES.yaml... CASES.yaml...\n", stderr);
+        fputs("usage: falcoc test [-O0..3] RULES.yaml... CASES.yaml...\n", stderr);
         free(t.cases);
         session_free(&s);
         return 2;
@@ -275,6 +315,17 @@ int cmd_test(int argc, char **argv)
         session_free(&s);
         return 1;
     }
+    struct jit jit;
+    char jerr[300];
+    if (!jit_build(&s, t.opt, &jit, jerr, sizeof(jerr))) {
+        diags_sort(&s.diags, (const struct source *const *)s.files, s.nfiles);
+        diag_render_text(stderr, &s.diags, isatty(STDERR_FILENO));
+        fprintf(stderr, "falcoc: test: %s\n", jerr);
+        free(t.cases);
+        session_free(&s);
+        return 1;
+    }
+    t.jit = &jit;
     size_t passed = 0, failed = (size_t)t.bad;
     for (size_t i = 0; i < t.n; i++) {
         if (run_case(&t, &t.cases[i]))
@@ -283,6 +334,7 @@ int cmd_test(int argc, char **argv)
             failed++;
     }
     printf("%zu passed, %zu failed\n", passed, failed);
+    jit_free(&jit);
     free(t.cases);
     session_free(&s);
     return failed ? 1 : 0;

@@ -124,6 +124,19 @@ static const char *value_at(const struct fvec *fv, const struct fc_fref *f, uint
         if (e->ref.field == f->field && same_arg(&e->ref, f))
             return i < e->nvals ? e->vals[i] : NULL;
     }
+    /* fd.snet & co. read the address of their endpoint; tests give that. */
+    static const struct {
+        uint32_t net, addr;
+    } nets[] = {{FC_F_FD_SNET, FC_F_FD_SIP},
+                {FC_F_FD_CNET, FC_F_FD_CIP},
+                {FC_F_FD_LNET, FC_F_FD_LIP},
+                {FC_F_FD_RNET, FC_F_FD_RIP}};
+    for (size_t k = 0; k < sizeof(nets) / sizeof(*nets); k++)
+        if (f->field == nets[k].net) {
+            struct fc_fref a = *f;
+            a.field = nets[k].addr;
+            return value_at(fv, &a, i);
+        }
     if (f->argkind != FC_ARGV_NONE || !is_ancestor_field(f->field))
         return NULL;
     /* Any-ancestor read: the indexed entries from level 1 up. */

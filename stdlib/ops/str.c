@@ -14,6 +14,7 @@
  * search, Knuth-Morris-Pratt for case-insensitive search.
  */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "ops.h"
 #include "ops_int.h"
@@ -26,10 +27,10 @@
 #define TABLE ROW(0), ROW(16), ROW(32), ROW(48), ROW(64), ROW(80), ROW(96), ROW(112), ROW(128),   \
               ROW(144), ROW(160), ROW(176), ROW(192), ROW(208), ROW(224), ROW(240)
 
-#define X(c) LO(c)
+#define X(c) (uchar)(LO(c))
 const uchar ops_lower[256] = {TABLE};
 #undef X
-#define X(c) UP(c)
+#define X(c) (uchar)(UP(c))
 const uchar ops_upper[256] = {TABLE};
 #undef X
 
@@ -237,8 +238,9 @@ bool op_icontains(const char *s, size_t n, const char *needle, size_t nn)
         return true;
     if (nn > n)
         return false;
-    /* Lower the needle on the stack when it is short; otherwise use a
-     * heap-free slow path that lowers both sides while comparing. */
+    /* Lower the needle on the stack when it is short. Longer needles (only
+     * field-to-field checks can produce them) take a plain loop that folds
+     * both sides: no allocation on the match path, O(n * nn) at worst. */
     uchar buf[256];
     if (nn <= sizeof buf) {
         for (size_t i = 0; i < nn; i++)
@@ -278,7 +280,7 @@ struct op_needle *op_needle_new(const char *needle, size_t nn, bool icase)
     nd->kmp = NULL;
     for (size_t i = 0; i < nn; i++)
         nd->bytes[i] = icase ? ops_lower[(uchar)needle[i]] : (uchar)needle[i];
-    nd->rare = ops_rare_offset(nd->bytes, nn, icase);
+    nd->rare = nn ? ops_rare_offset(nd->bytes, nn, icase) : 0;
     if (icase && nn) {
         nd->kmp = (uint32_t *)((char *)nd + kmp_off);
         ops_kmp_table(nd->bytes, nn, nd->kmp);
