@@ -28,13 +28,16 @@ static bool llvm_err(LLVMErrorRef e, char *err, size_t errsz)
     return false;
 }
 
-static void init_llvm(void)
+void jit_init_llvm(void)
 {
     static bool done;
     if (done)
         return;
-    LLVMInitializeNativeTarget();
-    LLVMInitializeNativeAsmPrinter();
+    /* Every target: `falcoc compile --target` cross-compiles. */
+    LLVMInitializeAllTargetInfos();
+    LLVMInitializeAllTargets();
+    LLVMInitializeAllTargetMCs();
+    LLVMInitializeAllAsmPrinters();
     done = true;
 }
 
@@ -42,8 +45,12 @@ bool jit_optimize(LLVMModuleRef m, int opt, char *err, size_t errsz)
 {
     if (opt <= 0)
         return true;
-    init_llvm();
+    jit_init_llvm();
     char *triple = LLVMGetDefaultTargetTriple();
+    if (*LLVMGetTarget(m)) {
+        LLVMDisposeMessage(triple);
+        triple = LLVMCreateMessage(LLVMGetTarget(m));
+    }
     LLVMTargetRef t;
     char *msg = NULL;
     if (LLVMGetTargetFromTriple(triple, &t, &msg)) {
@@ -80,7 +87,7 @@ static const struct {
 bool jit_build(struct session *s, int opt, struct jit *j, char *err, size_t errsz)
 {
     memset(j, 0, sizeof(*j));
-    init_llvm();
+    jit_init_llvm();
     LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
     LLVMContextRef c = LLVMOrcThreadSafeContextGetContext(tsc);
     if (!cg_build(s, c, &j->cg)) {

@@ -25,6 +25,9 @@ struct jit {
 bool jit_build(struct session *s, int opt, struct jit *j, char *err, size_t errsz);
 void jit_free(struct jit *j);
 
+/* Registers every LLVM target (once). */
+void jit_init_llvm(void);
+
 /* Runs LLVM's default pipeline at `opt` on a module (shared with AOT). */
 bool jit_optimize(LLVMModuleRef m, int opt, char *err, size_t errsz);
 

@@ -7,10 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aot.h"
 #include "ast.h"
 #include "cmd_fields.h"
 #include "explain.h"
 #include "session.h"
+#include "show.h"
 #include "testcmd.h"
 
 static const char usage[] =
@@ -21,7 +23,10 @@ static const char usage[] =
     "                                            validate plus falcoc's own warnings\n"
     "  parse -e 'CONDITION'                      print the syntax tree (s-expression)\n"
     "  explain [--json] RULES.yaml... [RULE]     resolved condition, event types, fields\n"
-    "  test RULES.yaml... CASES.yaml...          rule unit tests on field vectors\n"
+    "  compile RULES.yaml... -o RULES.fco [-O0..3] [--target TRIPLE]\n"
+    "                                            compile to a rule object for falcod\n"
+    "  show RULES.fco                            what a rule object holds\n"
+    "  test [-O0..3] RULES.yaml... CASES.yaml... rule unit tests on field vectors\n"
     "  fields [--json]                           the field catalogue\n"
     "  version                                   falcoc and rules engine versions\n";
 
@@ -140,6 +145,44 @@ static int run_checks(int argc, char **argv, bool lint)
     return rc;
 }
 
+static int cmd_compile(int argc, char **argv)
+{
+    const char *out = NULL, *triple = NULL;
+    int opt = 2;
+    struct session s;
+    session_init(&s);
+    int nfiles = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-o") && i + 1 < argc)
+            out = argv[++i];
+        else if (!strcmp(a, "--target") && i + 1 < argc)
+            triple = argv[++i];
+        else if (a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3])
+            opt = a[2] - '0';
+        else if (a[0] == '-') {
+            session_free(&s);
+            return usage_error("compile: unknown option");
+        } else {
+            session_load_file(&s, a);
+            nfiles++;
+        }
+    }
+    if (!out || !nfiles) {
+        session_free(&s);
+        return usage_error("compile: expected RULES.yaml... -o RULES.fco");
+    }
+    session_compile(&s);
+    char err[400] = "";
+    bool ok = !s.diags.nerrors && aot_compile(&s, opt, triple, out, err, sizeof(err));
+    diags_sort(&s.diags, (const struct source *const *)s.files, s.nfiles);
+    diag_render_text(stderr, &s.diags, isatty(STDERR_FILENO));
+    if (!ok && err[0])
+        fprintf(stderr, "falcoc: compile: %s\n", err);
+    session_free(&s);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -155,6 +198,10 @@ int main(int argc, char **argv)
         return cmd_parse(argc, argv);
     if (!strcmp(cmd, "explain"))
         return cmd_explain(argc, argv);
+    if (!strcmp(cmd, "compile"))
+        return cmd_compile(argc, argv);
+    if (!strcmp(cmd, "show"))
+        return cmd_show(argc, argv);
     if (!strcmp(cmd, "test"))
         return cmd_test(argc, argv);
     if (!strcmp(cmd, "fields"))

@@ -43,6 +43,7 @@ struct khdr {
     uint8_t sub;  /* string constants: enum ssub */
     bool sign;    /* numbers: signed order */
     bool trunc;   /* strings: cut the value at its first NUL (glob, pmatch) */
+    uint8_t omod; /* numbers, addresses: enum op_mod when mod is not AST_MOD_NONE */
     uint32_t op;  /* enum ast_op */
     uint32_t mod; /* enum ast_mod */
 };
@@ -429,8 +430,8 @@ static struct knum *build_num(const struct fc_kdesc *d, struct berr *e)
     if (d->kind == FC_K_PMATCH || d->kind == FC_K_IPSET)
         return bfail(e, "constant kind %u does not apply to type %s", d->kind,
                      fc_type_name((enum ppm_param_type)d->type));
+    enum op_mod m = OP_ANYOF;
     if (d->mod != AST_MOD_NONE) {
-        enum op_mod m;
         if (!mod_of(d->mod, &m))
             return bfail(e, "modifier %u is not oneof, anyof or allof", d->mod);
         if (d->op != AST_OP_EQ && d->op != AST_OP_EQEQ && d->op != AST_OP_NE)
@@ -443,8 +444,11 @@ static struct knum *build_num(const struct fc_kdesc *d, struct berr *e)
     struct knum *k = calloc(1, sizeof(*k) + d->n * sizeof(k->v[0]));
     if (!k)
         return bfail(e, "out of memory");
-    k->h =
-        (struct khdr){.form = KF_NUM, .sign = fc_type_signed(d->type), .op = d->op, .mod = d->mod};
+    k->h = (struct khdr){.form = KF_NUM,
+                         .sign = fc_type_signed(d->type),
+                         .omod = (uint8_t)m,
+                         .op = d->op,
+                         .mod = d->mod};
     k->n = d->n;
     for (uint32_t i = 0; i < d->n; i++)
         if (!conv_num(d->type, d->items[i], item_len(d, i), &k->v[i])) {
@@ -494,8 +498,8 @@ static struct kip *build_ip(const struct fc_kdesc *d, struct berr *e)
         return bfail(e, "constant kind %u does not apply to type %s", d->kind,
                      fc_type_name((enum ppm_param_type)d->type));
     bool eqne = d->op == AST_OP_EQ || d->op == AST_OP_EQEQ || d->op == AST_OP_NE;
+    enum op_mod m = OP_ANYOF;
     if (d->mod != AST_MOD_NONE) {
-        enum op_mod m;
         if (!mod_of(d->mod, &m))
             return bfail(e, "modifier %u is not oneof, anyof or allof", d->mod);
         if (!eqne)
@@ -508,7 +512,7 @@ static struct kip *build_ip(const struct fc_kdesc *d, struct berr *e)
     struct kip *k = calloc(1, sizeof(*k) + d->n * sizeof(k->v[0]));
     if (!k)
         return bfail(e, "out of memory");
-    k->h = (struct khdr){.form = KF_IP, .op = d->op, .mod = d->mod};
+    k->h = (struct khdr){.form = KF_IP, .omod = (uint8_t)m, .op = d->op, .mod = d->mod};
     k->net = fc_type_kind(d->type) == FC_TK_IPNET;
     k->n = d->n;
     for (uint32_t i = 0; i < d->n; i++) {
@@ -696,12 +700,10 @@ bool fc_k_num(const struct fc_ctx *c, uint32_t k, const struct fc_val *v)
         return false;
     uint64_t x = v->n;
     if (K->h.mod != AST_MOD_NONE) {
-        enum op_mod mod;
-        mod_of(K->h.mod, &mod);
         size_t hits = 0;
         for (uint32_t i = 0; i < K->n; i++)
             hits += num_op(K->h.op, x, K->v[i], K->h.sign);
-        return op_mod_result(mod, hits, K->n);
+        return op_mod_result((enum op_mod)K->h.omod, hits, K->n);
     }
     if (is_eq(K->h.op) || K->h.op == AST_OP_NE) {
         bool hit = false;
@@ -724,12 +726,10 @@ bool fc_k_ip(const struct fc_ctx *c, uint32_t k, const struct fc_val *v)
     memcpy(a.addr, v->ip, a.family == OP_AF_INET ? 4 : sizeof(a.addr));
     bool ne = K->h.op == AST_OP_NE;
     if (K->h.mod != AST_MOD_NONE) {
-        enum op_mod mod;
-        mod_of(K->h.mod, &mod);
         size_t hits = 0;
         for (uint32_t i = 0; i < K->n; i++)
             hits += ne != (K->net ? op_net_contains(&K->v[i].net, &a) : op_ip_eq(&K->v[i].ip, &a));
-        return op_mod_result(mod, hits, K->n);
+        return op_mod_result((enum op_mod)K->h.omod, hits, K->n);
     }
     bool hit = false;
     if (K->set)

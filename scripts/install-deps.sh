@@ -3,7 +3,7 @@
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 pkgs="build-essential cmake ninja-build pkg-config bison re2c clang clang-format llvm-dev
-      libyaml-dev libcmocka-dev libbpf-dev libelf-dev zlib1g-dev libpcre2-dev netbase time hyperfine"
+      libyaml-dev libcmocka-dev libbpf-dev libelf-dev zlib1g-dev libpcre2-dev netbase time hyperfine lld"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

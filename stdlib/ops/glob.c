@@ -42,8 +42,8 @@ struct unit {
 struct seg {
     uint32_t start;  /* first unit */
     uint32_t len;    /* units (= bytes matched) */
-    uint32_t rare;   /* literal segments: scan offset for ops_find */
-    uint32_t literal; /* all units are U_LIT: compare lits[] directly */
+    struct ops_probe probe; /* literal segments: the search's filter bytes */
+    uint32_t literal;       /* all units are U_LIT: compare lits[] directly */
 };
 
 struct op_glob {
@@ -425,7 +425,7 @@ static struct op_glob *build(const uchar *pat, const struct shape *sh, bool icas
         if (c == '*') {
             /* Consecutive stars are one star. */
             if (g->nseg == 0 || g->nunit > cur) {
-                g->segs[g->nseg++] = (struct seg){cur, g->nunit - cur, 0, 0};
+                g->segs[g->nseg++] = (struct seg){cur, g->nunit - cur, {0, 0}, 0};
                 cur = g->nunit;
             }
             i++;
@@ -480,7 +480,7 @@ static struct op_glob *build(const uchar *pat, const struct shape *sh, bool icas
         g->lits[g->nunit] = u.byte;
         g->units[g->nunit++] = u;
     }
-    g->segs[g->nseg++] = (struct seg){cur, g->nunit - cur, 0, 0};
+    g->segs[g->nseg++] = (struct seg){cur, g->nunit - cur, {0, 0}, 0};
 
     for (uint32_t k = 0; k < g->nseg; k++) {
         struct seg *sg = &g->segs[k];
@@ -489,7 +489,7 @@ static struct op_glob *build(const uchar *pat, const struct shape *sh, bool icas
             if (g->units[sg->start + j].kind != U_LIT)
                 sg->literal = 0;
         if (sg->literal && sg->len)
-            sg->rare = (uint32_t)ops_rare_offset(g->lits + sg->start, sg->len, icase);
+            ops_probe(g->lits + sg->start, sg->len, &sg->probe);
     }
     return g;
 }
@@ -569,8 +569,8 @@ static const uchar *seg_find(const struct op_glob *g, const struct seg *sg, cons
         return NULL;
     if (sg->literal) {
         const uchar *lit = g->lits + sg->start;
-        return g->icase ? ops_ifind(s, n, lit, sg->len, sg->rare, NULL)
-                        : ops_find(s, n, lit, sg->len, sg->rare);
+        return g->icase ? ops_ifind(s, n, lit, sg->len, &sg->probe, NULL)
+                        : ops_find(s, n, lit, sg->len, &sg->probe);
     }
     const struct unit *first = &g->units[sg->start];
     const uchar *last = s + (n - sg->len);

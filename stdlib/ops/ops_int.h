@@ -65,17 +65,22 @@ static inline uint64_t ops_hash(const void *data, size_t n, uint64_t seed)
     return ops_fold_mul(h ^ OPS_H3, OPS_H1);
 }
 
-/* Offset in the needle of the byte the search scans for: the rarest one by
- * a static frequency table of paths and command lines. */
-size_t ops_rare_offset(const uchar *needle, size_t nn, bool icase);
+/* The two needle positions whose bytes the search filters on: the rarest
+ * two by a static frequency table of paths and command lines (i1 == i2 when
+ * the needle has one byte). */
+struct ops_probe {
+    uint32_t i1, i2;
+};
+void ops_probe(const uchar *needle, size_t nn, struct ops_probe *pr);
 
-/* First occurrence of needle (nn >= 1) in h, or NULL. rare is an offset from
- * ops_rare_offset(). For icase the needle must already be lowered; kmp is an
- * optional failure table of nn entries (see ops_kmp_table) used only when the
- * fast scan degenerates; NULL means "build one on the stack if small". */
-const uchar *ops_find(const uchar *h, size_t n, const uchar *needle, size_t nn, size_t rare);
-const uchar *ops_ifind(const uchar *h, size_t n, const uchar *lneedle, size_t nn, size_t rare,
-                       const uint32_t *kmp);
+/* First occurrence of needle (nn >= 1) in h, or NULL; linear time at worst.
+ * For ops_ifind the needle must be lowered already; kmp is an optional
+ * failure table (ops_kmp_table) for the degenerate case, NULL meaning "build
+ * one on the stack when the needle is short". */
+const uchar *ops_find(const uchar *h, size_t n, const uchar *needle, size_t nn,
+                      const struct ops_probe *pr);
+const uchar *ops_ifind(const uchar *h, size_t n, const uchar *lneedle, size_t nn,
+                       const struct ops_probe *pr, const uint32_t *kmp);
 
 /* Knuth-Morris-Pratt failure table of a (lowered) needle: t[i] is the length
  * of the longest proper border of needle[0..i]. */

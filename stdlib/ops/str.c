@@ -6,18 +6,26 @@
  * Ownership: op_needle_new() returns one heap block (needle copy, KMP table)
  * freed by op_needle_free(); nothing else allocates.
  *
- * The search scans with memchr (vectorised in libc) for the needle's rarest
- * byte and verifies candidates with memcmp. That is fast on real paths and
- * command lines but quadratic on adversarial input ("aaaa...b"), so the
- * verification work is metered and, once it exceeds a linear budget, the
- * search hands over to a linear algorithm: memmem (two-way) for exact
- * search, Knuth-Morris-Pratt for case-insensitive search.
+ * The search filters candidate positions on the needle's two rarest bytes
+ * (by a static frequency table of paths and command lines) - 32 positions
+ * per AVX2 step when the CPU has it, 16 per SSE2 step, memchr on the first
+ * byte otherwise - and verifies the survivors whole. That is fast on real paths and command lines
+ * but quadratic on adversarial input ("aaaa...b"), so the verification work
+ * is metered and, once it exceeds a linear budget, the search hands over to
+ * a linear algorithm: memmem (two-way) for exact search, Knuth-Morris-Pratt
+ * for case-insensitive search.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "ops.h"
 #include "ops_int.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define UP(c) ((c) >= 'a' && (c) <= 'z' ? (c) - 32 : (c))
 #define LO(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
@@ -43,54 +51,44 @@ int op_cmp(const char *a, size_t an, const char *b, size_t bn)
     return an < bn ? -1 : an > bn ? 1 : 0;
 }
 
-/* How common a byte is in paths and command lines, 255 = everywhere. The
- * scan looks for the needle byte with the lowest rank. Letters rank as
- * their lower case (icase scans both cases at once). */
-static uchar byte_rank(uchar c)
-{
-    static const uchar letters[26] = {
-        230, 150, 190, 170, 250, 140, 140, 160, 220, 60,  110, 200, 165, /* a..m */
-        215, 220, 170, 50,  215, 225, 230, 180, 100, 110, 90,  120, 60,  /* n..z */
-    };
-    c = ops_lower[c];
-    if (c >= 'a' && c <= 'z')
-        return letters[c - 'a'];
-    if (c >= '0' && c <= '9')
-        return 100;
-    switch (c) {
-    case '/':
-        return 255;
-    case ' ':
-        return 240;
-    case '-':
-    case '.':
-        return 200;
-    case '_':
-        return 150;
-    case '=':
-        return 120;
-    case ':':
-        return 110;
-    case ',':
-        return 90;
-    default:
-        return c < 0x20 || c >= 0x7f ? 10 : 50;
-    }
-}
+/* How common a byte is in paths and command lines, 255 = everywhere: a
+ * letter by its English/path frequency (both cases alike, so icase scans
+ * rank the same), digits 100, '/' 255, ' ' 240, '-' and '.' 200, '_' 150,
+ * '=' 120, ':' 110, ',' 90, other printable ASCII 50, control and non-ASCII
+ * bytes 10. The search probes the needle's two lowest-ranked bytes. */
+static const uchar byte_rank[256] = {
+     10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,
+     10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,
+    240,  50,  50,  50,  50,  50,  50,  50,  50,  50,  50,  50,  90, 200, 200, 255,
+    100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 110,  50,  50, 120,  50,  50,
+     50, 230, 150, 190, 170, 250, 140, 140, 160, 220,  60, 110, 200, 165, 215, 220,
+    170,  50, 215, 225, 230, 180, 100, 110,  90, 120,  60,  50,  50,  50,  50, 150,
+     50, 230, 150, 190, 170, 250, 140, 140, 160, 220,  60, 110, 200, 165, 215, 220,
+    170,  50, 215, 225, 230, 180, 100, 110,  90, 120,  60,  50,  50,  50,  50,  10,
+     10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,
+     10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,
+     10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,
+     10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,
+     10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,
+     10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,
+     10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,
+     10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,
+};
 
-size_t ops_rare_offset(const uchar *needle, size_t nn, bool icase)
+void ops_probe(const uchar *needle, size_t nn, struct ops_probe *pr)
 {
-    (void)icase; /* ranks are case-blind already */
-    size_t best = 0;
-    uchar best_rank = 255;
-    for (size_t i = 0; i < nn; i++) {
-        uchar r = byte_rank(needle[i]);
-        if (r < best_rank) {
-            best_rank = r;
-            best = i;
-        }
+    size_t a = 0, b = nn > 1 ? 1 : 0;
+    if (nn > 1 && byte_rank[needle[b]] < byte_rank[needle[a]])
+        a = 1, b = 0;
+    for (size_t i = 2; i < nn; i++) {
+        uchar r = byte_rank[needle[i]];
+        if (r < byte_rank[needle[a]])
+            b = a, a = i;
+        else if (r <= byte_rank[needle[b]])
+            b = i; /* ties go to the later byte: farther apart, less correlated */
     }
-    return best;
+    pr->i1 = (uint32_t)a;
+    pr->i2 = (uint32_t)b;
 }
 
 void ops_kmp_table(const uchar *needle, size_t nn, uint32_t *t)
@@ -121,38 +119,9 @@ static const uchar *kmp_ifind(const uchar *h, size_t n, const uchar *lneedle, si
     return NULL;
 }
 
-/* Verification may cost this many byte compares beyond 4 per scanned byte
- * before the search switches to the linear fallback. */
-#define SLACK 512
-
-const uchar *ops_find(const uchar *h, size_t n, const uchar *needle, size_t nn, size_t rare)
-{
-    if (nn > n)
-        return NULL;
-    if (nn == 1)
-        return memchr(h, needle[0], n);
-    const uchar want = needle[rare];
-    const uchar *p = h + rare;
-    const uchar *last = h + (n - nn) + rare; /* last position the rare byte may take */
-    size_t spent = 0;
-    while (p <= last) {
-        p = memchr(p, want, (size_t)(last - p) + 1);
-        if (!p)
-            return NULL;
-        const uchar *cand = p - rare;
-        if (cand[0] == needle[0] && memcmp(cand, needle, nn) == 0)
-            return cand;
-        spent += nn;
-        if (spent > 4 * (size_t)(p - h) + SLACK)
-            return memmem(cand + 1, (size_t)(h + n - (cand + 1)), needle, nn);
-        p++;
-    }
-    return NULL;
-}
-
 /* First p in [p, end) with (c | 0x20) == lc, for a lower-case letter lc: the
  * two cases of an ASCII letter differ only in bit 0x20. Eight bytes at a time
- * with the usual "has a zero byte" trick on (word | 0x20..) ^ lc... */
+ * with the classic "word has a zero byte" test on (word | 0x20..) ^ lc... */
 static const uchar *scan_letter(const uchar *p, const uchar *end, uchar lc)
 {
     const uint64_t ones = 0x0101010101010101ull;
@@ -178,6 +147,25 @@ static const uchar *scan_letter(const uchar *p, const uchar *end, uchar lc)
     return NULL;
 }
 
+static inline bool is_lower_letter(uchar c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+/* Next position in [p, end) holding byte c (either case of c when icase and
+ * c is a letter: the needle is lowered then). */
+static inline const uchar *scan_byte(const uchar *p, const uchar *end, uchar c, bool icase)
+{
+    if (icase && is_lower_letter(c))
+        return scan_letter(p, end, c);
+    return memchr(p, c, (size_t)(end - p));
+}
+
+static inline bool probe_ok(uchar h, uchar c, bool icase)
+{
+    return (icase ? ops_lower[h] : h) == c;
+}
+
 static bool ieq(const uchar *a, const uchar *lb, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -186,50 +174,185 @@ static bool ieq(const uchar *a, const uchar *lb, size_t n)
     return true;
 }
 
+static inline bool window_eq(const uchar *w, const uchar *needle, size_t nn, bool icase)
+{
+    return icase ? ieq(w, needle, nn) : memcmp(w, needle, nn) == 0;
+}
+
+/* Verification may cost this many byte compares beyond 4 per scanned byte
+ * before the search switches to the linear fallback. */
+#define SLACK 512
 #define KMP_STACK 512
 
-const uchar *ops_ifind(const uchar *h, size_t n, const uchar *lneedle, size_t nn, size_t rare,
-                       const uint32_t *kmp)
+/* The linear-time finish from h + from on. */
+static const uchar *fallback(const uchar *h, size_t n, size_t from, const uchar *needle, size_t nn,
+                             bool icase, const uint32_t *kmp)
+{
+    if (!icase)
+        return memmem(h + from, n - from, needle, nn);
+    if (kmp)
+        return kmp_ifind(h + from, n - from, needle, nn, kmp);
+    if (nn <= KMP_STACK) {
+        uint32_t t[KMP_STACK];
+        ops_kmp_table(needle, nn, t);
+        return kmp_ifind(h + from, n - from, needle, nn, t);
+    }
+    /* Needles this long never come from rules; finish with plain windows. */
+    for (size_t p = from; p + nn <= n; p++)
+        if (ieq(h + p, needle, nn))
+            return h + p;
+    return NULL;
+}
+
+/* State of one search shared by the filter kernels below: the next
+ * candidate position to look at and the verification work spent so far. */
+struct scan {
+    size_t p, spent;
+    const uchar *hit;
+};
+
+enum { SCAN_MORE, SCAN_FOUND, SCAN_NONE, SCAN_SLOW };
+
+/* Verify candidate k (both probes matched); decide what the kernel does next. */
+static inline int check(const uchar *h, size_t last, const uchar *needle, size_t nn, bool icase,
+                        size_t k, struct scan *st)
+{
+    if (k > last)
+        return SCAN_NONE;
+    if (window_eq(h + k, needle, nn, icase)) {
+        st->hit = h + k;
+        return SCAN_FOUND;
+    }
+    st->spent += nn;
+    if (st->spent > 4 * k + SLACK) {
+        st->p = k + 1;
+        return SCAN_SLOW;
+    }
+    return SCAN_MORE;
+}
+
+/* A vector kernel: W candidate positions per step; the caller guarantees
+ * n >= W + max(i1, i2). The last step is moved back to end exactly at the
+ * end of the subject, re-reading some positions already seen (their bits are
+ * masked off), so no scalar tail is needed. For icase, OR-ing 0x20 folds
+ * both cases of a letter onto the lowered needle byte. */
+#define VECTOR_KERNEL(W, VEC, SET1, LOAD, OR, CMPEQ, AND, MOVEMASK)                               \
+    const uchar c1 = needle[i1], c2 = needle[i2];                                                 \
+    const size_t far = i1 > i2 ? i1 : i2, last = n - nn, stop = n - (W)-far;                      \
+    const VEC b1 = SET1((char)c1), b2 = SET1((char)c2);                                           \
+    const VEC o1 = SET1(icase && is_lower_letter(c1) ? 0x20 : 0);                                 \
+    const VEC o2 = SET1(icase && is_lower_letter(c2) ? 0x20 : 0);                                 \
+    size_t p = st->p;                                                                             \
+    while (p <= last) {                                                                           \
+        size_t at = p <= stop ? p : stop;                                                         \
+        VEC v1 = OR(LOAD((const VEC *)(h + at + i1)), o1);                                        \
+        VEC v2 = OR(LOAD((const VEC *)(h + at + i2)), o2);                                        \
+        uint32_t mask = (uint32_t)MOVEMASK(AND(CMPEQ(v1, b1), CMPEQ(v2, b2)));                    \
+        mask &= ~0u << (p - at); /* positions before p were seen already */                       \
+        for (; mask; mask &= mask - 1) {                                                          \
+            int r = check(h, last, needle, nn, icase, at + (size_t)__builtin_ctz(mask), st);      \
+            if (r != SCAN_MORE)                                                                   \
+                return r;                                                                         \
+        }                                                                                         \
+        p = at + (W);                                                                             \
+    }                                                                                             \
+    return SCAN_NONE
+
+#ifdef __SSE2__
+static int scan_sse2(const uchar *h, size_t n, const uchar *needle, size_t nn, size_t i1,
+                     size_t i2, bool icase, struct scan *st)
+{
+    VECTOR_KERNEL(16, __m128i, _mm_set1_epi8, _mm_loadu_si128, _mm_or_si128, _mm_cmpeq_epi8,
+                  _mm_and_si128, _mm_movemask_epi8);
+}
+#endif
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HAVE_AVX2_KERNEL 1
+__attribute__((target("avx2"))) static int scan_avx2(const uchar *h, size_t n,
+                                                     const uchar *needle, size_t nn, size_t i1,
+                                                     size_t i2, bool icase, struct scan *st)
+{
+    VECTOR_KERNEL(32, __m256i, _mm256_set1_epi8, _mm256_loadu_si256, _mm256_or_si256,
+                  _mm256_cmpeq_epi8, _mm256_and_si256, _mm256_movemask_epi8);
+}
+#endif
+
+/* Scalar kernel: memchr (vectorised in libc) for the first probe. */
+static int scan_bytes(const uchar *h, size_t n, const uchar *needle, size_t nn, size_t i1,
+                      size_t i2, bool icase, struct scan *st)
+{
+    const size_t last = n - nn;
+    const uchar c1 = needle[i1], c2 = needle[i2];
+    while (st->p <= last) {
+        const uchar *q = scan_byte(h + st->p + i1, h + last + i1 + 1, c1, icase);
+        if (!q)
+            return SCAN_NONE;
+        size_t k = (size_t)(q - h) - i1;
+        if (probe_ok(h[k + i2], c2, icase)) {
+            int r = check(h, last, needle, nn, icase, k, st);
+            if (r != SCAN_MORE)
+                return r;
+        }
+        st->p = k + 1;
+    }
+    return SCAN_NONE;
+}
+
+/* Candidates are the positions where both probe bytes match; each is then
+ * verified whole. The widest vector kernel the CPU has and the subject fits
+ * filters 32 or 16 positions per step; short subjects go to the scalar one. */
+static inline __attribute__((always_inline)) const uchar *
+search(const uchar *h, size_t n, const uchar *needle, size_t nn, const struct ops_probe *pr,
+       bool icase, const uint32_t *kmp)
 {
     if (nn > n)
         return NULL;
-    const uchar want = lneedle[rare];
-    const bool letter = want >= 'a' && want <= 'z';
-    const uchar *p = h + rare;
-    const uchar *end = h + (n - nn) + rare + 1;
-    size_t spent = 0;
-    while (p < end) {
-        p = letter ? scan_letter(p, end, want) : memchr(p, want, (size_t)(end - p));
-        if (!p)
-            return NULL;
-        const uchar *cand = p - rare;
-        if (ieq(cand, lneedle, nn))
-            return cand;
-        spent += nn;
-        if (spent > 4 * (size_t)(p - h) + SLACK) {
-            const uchar *from = cand + 1;
-            size_t left = (size_t)(h + n - from);
-            if (kmp)
-                return kmp_ifind(from, left, lneedle, nn, kmp);
-            if (nn <= KMP_STACK) {
-                uint32_t t[KMP_STACK];
-                ops_kmp_table(lneedle, nn, t);
-                return kmp_ifind(from, left, lneedle, nn, t);
-            }
-            /* Needles this long do not occur in rules; stay with the scan. */
-            spent = 0;
-        }
-        p++;
-    }
+    if (nn == 1)
+        return scan_byte(h, h + n, needle[0], icase);
+    struct scan st = {0, 0, NULL};
+    const size_t far = pr->i1 > pr->i2 ? pr->i1 : pr->i2;
+    int r;
+#ifdef HAVE_AVX2_KERNEL
+    if (n >= 32 + far && __builtin_cpu_supports("avx2"))
+        r = scan_avx2(h, n, needle, nn, pr->i1, pr->i2, icase, &st);
+    else
+#endif
+#ifdef __SSE2__
+        if (n >= 16 + far)
+        r = scan_sse2(h, n, needle, nn, pr->i1, pr->i2, icase, &st);
+    else
+#endif
+        r = scan_bytes(h, n, needle, nn, pr->i1, pr->i2, icase, &st);
+    if (r == SCAN_FOUND)
+        return st.hit;
+    if (r == SCAN_SLOW)
+        return fallback(h, n, st.p, needle, nn, icase, kmp);
     return NULL;
+}
+
+const uchar *ops_find(const uchar *h, size_t n, const uchar *needle, size_t nn,
+                      const struct ops_probe *pr)
+{
+    return search(h, n, needle, nn, pr, false, NULL);
+}
+
+const uchar *ops_ifind(const uchar *h, size_t n, const uchar *lneedle, size_t nn,
+                       const struct ops_probe *pr, const uint32_t *kmp)
+{
+    return search(h, n, lneedle, nn, pr, true, kmp);
 }
 
 bool op_contains(const char *s, size_t n, const char *needle, size_t nn)
 {
     if (nn == 0)
         return true;
+    if (nn > n)
+        return false;
     const uchar *nd = (const uchar *)needle;
-    return ops_find((const uchar *)s, n, nd, nn, ops_rare_offset(nd, nn, false)) != NULL;
+    struct ops_probe pr;
+    ops_probe(nd, nn, &pr);
+    return ops_find((const uchar *)s, n, nd, nn, &pr) != NULL;
 }
 
 bool op_icontains(const char *s, size_t n, const char *needle, size_t nn)
@@ -245,8 +368,9 @@ bool op_icontains(const char *s, size_t n, const char *needle, size_t nn)
     if (nn <= sizeof buf) {
         for (size_t i = 0; i < nn; i++)
             buf[i] = ops_lower[(uchar)needle[i]];
-        return ops_ifind((const uchar *)s, n, buf, nn, ops_rare_offset(buf, nn, true), NULL) !=
-               NULL;
+        struct ops_probe pr;
+        ops_probe(buf, nn, &pr);
+        return ops_ifind((const uchar *)s, n, buf, nn, &pr, NULL) != NULL;
     }
     const uchar *h = (const uchar *)s;
     const uchar *nd = (const uchar *)needle;
@@ -262,10 +386,10 @@ bool op_icontains(const char *s, size_t n, const char *needle, size_t nn)
 
 struct op_needle {
     size_t len;
-    size_t rare;
+    struct ops_probe probe;
     bool icase;
-    uint32_t *kmp;  /* icase only: the linear fallback's table */
-    uchar bytes[];  /* the needle, lowered when icase */
+    uint32_t *kmp; /* icase only: the linear fallback's table */
+    uchar bytes[]; /* the needle, lowered when icase */
 };
 
 struct op_needle *op_needle_new(const char *needle, size_t nn, bool icase)
@@ -278,9 +402,11 @@ struct op_needle *op_needle_new(const char *needle, size_t nn, bool icase)
     nd->len = nn;
     nd->icase = icase;
     nd->kmp = NULL;
+    nd->probe = (struct ops_probe){0, 0};
     for (size_t i = 0; i < nn; i++)
         nd->bytes[i] = icase ? ops_lower[(uchar)needle[i]] : (uchar)needle[i];
-    nd->rare = nn ? ops_rare_offset(nd->bytes, nn, icase) : 0;
+    if (nn)
+        ops_probe(nd->bytes, nn, &nd->probe);
     if (icase && nn) {
         nd->kmp = (uint32_t *)((char *)nd + kmp_off);
         ops_kmp_table(nd->bytes, nn, nd->kmp);
@@ -292,10 +418,12 @@ bool op_needle_find(const struct op_needle *nd, const char *s, size_t n)
 {
     if (nd->len == 0)
         return true;
+    if (nd->len > n)
+        return false;
     const uchar *h = (const uchar *)s;
     if (nd->icase)
-        return ops_ifind(h, n, nd->bytes, nd->len, nd->rare, nd->kmp) != NULL;
-    return ops_find(h, n, nd->bytes, nd->len, nd->rare) != NULL;
+        return ops_ifind(h, n, nd->bytes, nd->len, &nd->probe, nd->kmp) != NULL;
+    return ops_find(h, n, nd->bytes, nd->len, &nd->probe) != NULL;
 }
 
 void op_needle_free(struct op_needle *nd)
