@@ -367,3 +367,46 @@ done:
     LLVMContextDispose(c);
     return ok;
 }
+
+#define COMPILE_USAGE                                                                              \
+    "usage: falcoc compile RULES.yaml... -o RULES.fco [-O0..3] [--target TRIPLE]\n"
+
+int cmd_compile(int argc, char **argv)
+{
+    const char *out = NULL, *triple = NULL;
+    int opt = 2;
+    struct session s;
+    session_init(&s);
+    int nfiles = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-o") && i + 1 < argc)
+            out = argv[++i];
+        else if (!strcmp(a, "--target") && i + 1 < argc)
+            triple = argv[++i];
+        else if (a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3])
+            opt = a[2] - '0';
+        else if (a[0] == '-') {
+            session_free(&s);
+            fputs("falcoc: compile: unknown option\n" COMPILE_USAGE, stderr);
+            return 2;
+        } else {
+            session_load_file(&s, a);
+            nfiles++;
+        }
+    }
+    if (!out || !nfiles) {
+        session_free(&s);
+        fputs(COMPILE_USAGE, stderr);
+        return 2;
+    }
+    session_compile(&s);
+    char err[400] = "";
+    bool ok = !s.diags.nerrors && aot_compile(&s, opt, triple, out, err, sizeof(err));
+    diags_sort(&s.diags, (const struct source *const *)s.files, s.nfiles);
+    diag_render_text(stderr, &s.diags, isatty(STDERR_FILENO));
+    if (!ok && err[0])
+        fprintf(stderr, "falcoc: compile: %s\n", err);
+    session_free(&s);
+    return ok ? 0 : 1;
+}

@@ -608,6 +608,16 @@ static void advise_constant(struct ck *c, const struct ast_node *k, enum ast_op 
              k->str.s);
 }
 
+/* Falco warns about a fixed set of deprecated fields only (§9.3): the ones
+ * enter events used to feed. Other catalogue rows flagged deprecated (the
+ * container plugin's k8s.rc.* & co.) compile silently, as in Falco. */
+static bool deprecated_in_condition(const struct fc_field *f)
+{
+    return (f->flags & FC_FF_DEPRECATED) &&
+           (!strcmp(f->name, "evt.dir") || !strncmp(f->name, "evt.latency", 11) ||
+            !strcmp(f->name, "evt.wait_latency"));
+}
+
 static void note_fields(struct ck *c, const struct ast_node *e)
 {
     if (e->kind == AST_FIELD) {
@@ -616,7 +626,7 @@ static void note_fields(struct ck *c, const struct ast_node *e)
         add_unique(&c->s->arena, &c->info->fields, &c->info->nfields, name);
         struct fc_field_ref ref =
             fc_field_resolve(e->str.s, e->str.len, e->arg.s, e->arg.len, e->has_arg, NULL, 0);
-        if (ref.status == FC_RESOLVE_OK && (ref.field->flags & FC_FF_DEPRECATED)) {
+        if (ref.status == FC_RESOLVE_OK && deprecated_in_condition(ref.field)) {
             for (int i = 0; i < c->ndeprecated; i++)
                 if (c->deprecated[i] == ref.field)
                     return;
@@ -824,12 +834,17 @@ static void check_output(struct ck *c, struct res_rule *rr)
     struct out_fmt *of = arena_alloc(&c->s->arena, sizeof(*of));
     mt_init(&of->text, &c->s->arena);
     static const char info[] = "%container.info";
+    bool warned = false; /* Falco warns once per output, removes every one */
     for (size_t i = a; i < b;) {
         const char *hit = memmem(t + i, b - i, info, sizeof(info) - 1);
         size_t stop = hit ? (size_t)(hit - t) : b;
         mt_add_range(&of->text, &raw, i, stop);
         if (!hit)
             break;
+        i = stop + sizeof(info) - 1;
+        if (warned)
+            continue;
+        warned = true;
         struct src_pos p = mt_pos(&raw, stop, fb);
         struct diag *g = diag_add(
             &c->s->diags, DIAG_LOAD_DEPRECATED_ITEM, p, sizeof(info) - 1,
@@ -838,7 +853,6 @@ static void check_output(struct ck *c, struct res_rule *rr)
             "message.");
         diag_loc(g, "rule", rule->name, item_pos(rule->item));
         diag_loc(g, "rule output", "", p);
-        i = stop + sizeof(info) - 1;
     }
     for (size_t i = 0; i < sizeof(deprecated_output) / sizeof(*deprecated_output); i++) {
         const char *hit = strstr(mt_str(&of->text), deprecated_output[i]);
@@ -958,7 +972,10 @@ static void check_rule(struct session *s, struct rl_rule *rule)
         return;
     }
     int n = ev_set_count(&c.info->evttypes);
-    if (rule->warn_evttypes && (n > 100 || n == 0)) {
+    /* More than 100 codes. (0.44 also warned for an empty set; newer engines
+     * do not, and with evt.num invariants an empty set is a deliberately
+     * false placeholder such as never_true. lint reports it instead.) */
+    if (rule->warn_evttypes && n > 100) {
         struct diag *g = diag_add(&s->diags, DIAG_LOAD_NO_EVTTYPE, item_pos(rule->item), 1,
                                   "Rule matches too many evt.type values. This has a significant "
                                   "performance penalty.");
@@ -1031,7 +1048,10 @@ bool chk_run(struct session *s)
     for (size_t i = 0; i < set->nrules; i++)
         if (set->rules[i]->source_known)
             check_rule(s, set->rules[i]);
-    for (size_t i = 0; i < set->nmacros; i++) {
+    /* Like Falco, which stops compiling at an error before this pass: a
+     * failed rule may well have been the user of a macro or list. */
+    bool clean = s->diags.nerrors == 0;
+    for (size_t i = 0; i < set->nmacros && clean; i++) {
         struct rl_macro *m = set->macros[i];
         if (!m->used) {
             struct diag *g = diag_add(&s->diags, DIAG_LOAD_UNUSED_MACRO, item_pos(m->item), 1,
@@ -1039,7 +1059,7 @@ bool chk_run(struct session *s)
             diag_loc(g, "macro", m->name, item_pos(m->item));
         }
     }
-    for (size_t i = 0; i < set->nlists; i++) {
+    for (size_t i = 0; i < set->nlists && clean; i++) {
         struct rl_list *l = set->lists[i];
         if (!l->used) {
             struct diag *g = diag_add(&s->diags, DIAG_LOAD_UNUSED_LIST, item_pos(l->item), 1,

@@ -2,18 +2,17 @@
  * main.c - the falcoc command line: flags → options, runs the stages,
  * prints, and picks the exit code (0 ok, 1 errors, 2 usage, 3 internal).
  */
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "aot.h"
 #include "ast.h"
 #include "cmd_fields.h"
 #include "explain.h"
 #include "session.h"
 #include "show.h"
-#include "testcmd.h"
 
 static const char usage[] =
     "usage: falcoc COMMAND [ARGS]\n"
@@ -145,42 +144,40 @@ static int run_checks(int argc, char **argv, bool lint)
     return rc;
 }
 
-static int cmd_compile(int argc, char **argv)
+/*
+ * Commands that need LLVM live in falcoc-llvm.so, next to this executable
+ * (or where FALCOC_LLVM_MODULE says): loading LLVM costs more time and
+ * memory than validating a whole ruleset, so the front-end commands never
+ * pay for it.
+ */
+static int llvm_command(const char *cmd, int argc, char **argv)
 {
-    const char *out = NULL, *triple = NULL;
-    int opt = 2;
-    struct session s;
-    session_init(&s);
-    int nfiles = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-o") && i + 1 < argc)
-            out = argv[++i];
-        else if (!strcmp(a, "--target") && i + 1 < argc)
-            triple = argv[++i];
-        else if (a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3])
-            opt = a[2] - '0';
-        else if (a[0] == '-') {
-            session_free(&s);
-            return usage_error("compile: unknown option");
-        } else {
-            session_load_file(&s, a);
-            nfiles++;
+    char path[4096];
+    const char *env = getenv("FALCOC_LLVM_MODULE");
+    if (env) {
+        snprintf(path, sizeof(path), "%s", env);
+    } else {
+        ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 32);
+        if (n <= 0) {
+            fprintf(stderr, "falcoc: cannot locate the executable\n");
+            return 3;
         }
+        path[n] = '\0';
+        char *slash = strrchr(path, '/');
+        strcpy(slash ? slash + 1 : path, "falcoc-llvm.so");
     }
-    if (!out || !nfiles) {
-        session_free(&s);
-        return usage_error("compile: expected RULES.yaml... -o RULES.fco");
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        fprintf(stderr, "falcoc: cannot load code generation (%s): %s\n", path, dlerror());
+        return 3;
     }
-    session_compile(&s);
-    char err[400] = "";
-    bool ok = !s.diags.nerrors && aot_compile(&s, opt, triple, out, err, sizeof(err));
-    diags_sort(&s.diags, (const struct source *const *)s.files, s.nfiles);
-    diag_render_text(stderr, &s.diags, isatty(STDERR_FILENO));
-    if (!ok && err[0])
-        fprintf(stderr, "falcoc: compile: %s\n", err);
-    session_free(&s);
-    return ok ? 0 : 1;
+    int (*run)(const char *, int, char **) =
+        (int (*)(const char *, int, char **))dlsym(h, "falcoc_llvm_command");
+    if (!run) {
+        fprintf(stderr, "falcoc: %s is not falcoc's code generation module\n", path);
+        return 3;
+    }
+    return run(cmd, argc, argv);
 }
 
 int main(int argc, char **argv)
@@ -198,12 +195,10 @@ int main(int argc, char **argv)
         return cmd_parse(argc, argv);
     if (!strcmp(cmd, "explain"))
         return cmd_explain(argc, argv);
-    if (!strcmp(cmd, "compile"))
-        return cmd_compile(argc, argv);
+    if (!strcmp(cmd, "compile") || !strcmp(cmd, "test"))
+        return llvm_command(cmd, argc, argv);
     if (!strcmp(cmd, "show"))
         return cmd_show(argc, argv);
-    if (!strcmp(cmd, "test"))
-        return cmd_test(argc, argv);
     if (!strcmp(cmd, "fields"))
         return cmd_fields(argc, argv);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -241,13 +241,13 @@ static bool is_list_comp(const char *op)
            strchr(op, ' ') != NULL; /* "startswith oneof": a modifier operator */
 }
 
+/* An exception translation error, in the context Falco gives it. */
 static struct diag *rule_err(struct session *s, const struct rl_rule *r, enum diag_code c,
-                             struct src_pos pos, const char *what, const char *fmt_msg)
+                             struct src_pos pos, const char *exception, const char *fmt_msg)
 {
     struct diag *g = diag_add(&s->diags, c, pos, 1, "%s", fmt_msg);
     diag_loc(g, "rule", r->name, item_pos(r->item));
-    if (what)
-        diag_loc(g, what, "", pos);
+    diag_loc(g, "exception", exception, pos);
     return g;
 }
 
@@ -269,7 +269,7 @@ static bool exception_text(struct session *s, const struct rl_rule *r, const str
             const struct ynode *v = e->values[i];
             if (v->kind != YN_SCALAR) {
                 struct src_pos p = {v->src, v->start};
-                struct diag *g = rule_err(s, r, DIAG_LOAD_ERR_VALIDATE, p, "exception",
+                struct diag *g = rule_err(s, r, DIAG_LOAD_ERR_VALIDATE, p, e->name,
                                           "Expected values array to contain a list of strings");
                 (void)g;
                 return false;
@@ -284,10 +284,11 @@ static bool exception_text(struct session *s, const struct rl_rule *r, const str
     mt_add_synth(m, "(", 1, en, 0);
     for (size_t t = 0; t < e->nvalues; t++) {
         const struct ynode *tup = e->values[t];
-        size_t n = tup->kind == YN_SEQ ? tup->n : 1;
+        /* A scalar where a tuple belongs has no items (§3.3). */
+        size_t n = tup->kind == YN_SEQ ? tup->n : 0;
         if (n != e->nfields) {
             struct src_pos p = {tup->src, tup->start};
-            rule_err(s, r, DIAG_LOAD_ERR_VALIDATE, p, "exception",
+            rule_err(s, r, DIAG_LOAD_ERR_VALIDATE, p, e->name,
                      "Fields and values lists must have equal length");
             return false;
         }
@@ -312,7 +313,7 @@ static bool exception_text(struct session *s, const struct rl_rule *r, const str
                         mt_add_synth(m, ", ", 2, v->vals[j], 0);
                     if (v->vals[j]->kind != YN_SCALAR) {
                         struct src_pos p = {v->vals[j]->src, v->vals[j]->start};
-                        rule_err(s, r, DIAG_LOAD_ERR_VALIDATE, p, "exception",
+                        rule_err(s, r, DIAG_LOAD_ERR_VALIDATE, p, e->name,
                                  "Expected values array to contain a list of strings");
                         return false;
                     }
@@ -321,7 +322,7 @@ static bool exception_text(struct session *s, const struct rl_rule *r, const str
                 mt_add_synth(m, ")", 1, v, v->len);
             } else if (v->kind == YN_MAP) {
                 struct src_pos p = {v->src, v->start};
-                rule_err(s, r, DIAG_LOAD_ERR_VALIDATE, p, "exception",
+                rule_err(s, r, DIAG_LOAD_ERR_VALIDATE, p, e->name,
                          "Expected values array to contain a list of strings");
                 return false;
             } else if (is_list_comp(op)) {

@@ -91,47 +91,59 @@ static int bs_count(const struct bset *s)
            __builtin_popcountll(s->w[2]) + __builtin_popcountll(s->w[3]);
 }
 
-/* The C locale's character classes, tested on the raw subject byte. */
-static int class_id(const char *name)
+/* The C locale's character classes as sets of raw subject bytes (glibc
+ * tests the byte itself, unfolded, even for FNM_CASEFOLD). Generated from
+ * the <ctype.h> predicates of the C locale; only ASCII is ever a member. */
+static const struct {
+    const char *name;
+    struct bset set;
+} classes[] = {
+    {"alnum", {{0x03ff000000000000ull, 0x07fffffe07fffffeull, 0, 0}}},
+    {"alpha", {{0x0000000000000000ull, 0x07fffffe07fffffeull, 0, 0}}},
+    {"blank", {{0x0000000100000200ull, 0x0000000000000000ull, 0, 0}}},
+    {"cntrl", {{0x00000000ffffffffull, 0x8000000000000000ull, 0, 0}}},
+    {"digit", {{0x03ff000000000000ull, 0x0000000000000000ull, 0, 0}}},
+    {"graph", {{0xfffffffe00000000ull, 0x7fffffffffffffffull, 0, 0}}},
+    {"lower", {{0x0000000000000000ull, 0x07fffffe00000000ull, 0, 0}}},
+    {"print", {{0xffffffff00000000ull, 0x7fffffffffffffffull, 0, 0}}},
+    {"punct", {{0xfc00fffe00000000ull, 0x78000001f8000001ull, 0, 0}}},
+    {"space", {{0x0000000100003e00ull, 0x0000000000000000ull, 0, 0}}},
+    {"upper", {{0x0000000000000000ull, 0x0000000007fffffeull, 0, 0}}},
+    {"xdigit", {{0x03ff000000000000ull, 0x0000007e0000007eull, 0, 0}}},
+};
+
+static const struct bset *class_set(const char *name)
 {
-    static const char *const names[] = {"alnum", "alpha", "blank", "cntrl", "digit", "graph",
-                                        "lower", "print", "punct", "space", "upper", "xdigit"};
-    for (int i = 0; i < 12; i++)
-        if (!strcmp(name, names[i]))
-            return i;
-    return -1;
+    for (size_t i = 0; i < sizeof classes / sizeof *classes; i++)
+        if (!strcmp(name, classes[i].name))
+            return &classes[i].set;
+    return NULL;
 }
 
-static bool class_has(int id, uchar c)
+/* Bytes lo..hi (empty when lo > hi). */
+static struct bset bs_span(unsigned lo, unsigned hi)
 {
-    bool digit = c >= '0' && c <= '9', upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z';
-    bool graph = c > 0x20 && c < 0x7f;
-    switch (id) {
-    case 0:
-        return digit || upper || lower;
-    case 1:
-        return upper || lower;
-    case 2:
-        return c == ' ' || c == '\t';
-    case 3:
-        return c < 0x20 || c == 0x7f;
-    case 4:
-        return digit;
-    case 5:
-        return graph;
-    case 6:
-        return lower;
-    case 7:
-        return graph || c == ' ';
-    case 8:
-        return graph && !digit && !upper && !lower;
-    case 9:
-        return c == ' ' || (c >= '\t' && c <= '\r');
-    case 10:
-        return upper;
-    default:
-        return digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    struct bset s = {{0}};
+    for (unsigned w = 0; w < 4 && lo <= hi; w++) {
+        unsigned a = w * 64, b = a + 63;
+        if (hi < a || lo > b)
+            continue;
+        unsigned l = lo > a ? lo - a : 0, h = hi < b ? hi - a : 63;
+        s.w[w] = (h == 63 ? ~0ull : (1ull << (h + 1)) - 1) & ~((1ull << l) - 1);
     }
+    return s;
+}
+
+/* Raw bytes whose (folded, for iglob) value lies in lo..hi. Folding maps
+ * 'A'..'Z' onto 'a'..'z', all in the second word, 32 bits apart. */
+static struct bset folded_span(bool icase, unsigned lo, unsigned hi)
+{
+    struct bset s = bs_span(lo, hi);
+    if (icase) {
+        const uint64_t upper = 0x0000000007fffffeull, lower = 0x07fffffe00000000ull;
+        s.w[1] = (s.w[1] & ~upper) | (s.w[1] & lower) >> 32;
+    }
+    return s;
 }
 
 /* Outcome of glibc's "skip the rest of a bracket that matched" loop started
@@ -212,23 +224,6 @@ static void outcome_add(struct outcome *o, const struct bset *bytes, size_t next
     }
 }
 
-/* Bytes of `rem` that a member test selects; they leave the scan. */
-#define TAKE(test)                                                                                 \
-    do {                                                                                           \
-        struct bset hit_ = {{0}};                                                                  \
-        for (unsigned b_ = 0; b_ < 256; b_++) {                                                    \
-            uchar raw = (uchar)b_, fn = fold(icase, raw);                                          \
-            (void)raw;                                                                             \
-            (void)fn;                                                                              \
-            if (bs_has(&rem, b_) && (test)) {                                                      \
-                bs_add(&hit_, b_);                                                                 \
-                rem.w[b_ >> 6] &= ~(1ull << (b_ & 63));                                            \
-            }                                                                                      \
-        }                                                                                          \
-        if (hit_.w[0] | hit_.w[1] | hit_.w[2] | hit_.w[3])                                         \
-            matched(o, &hit_, bracket_skip(pat, p), neg, open + 1);                                \
-    } while (0)
-
 /* Members found by the scan go through the skip loop; its result is the
  * same for all of them. */
 static void matched(struct outcome *o, const struct bset *hit, size_t skip, bool neg,
@@ -240,6 +235,27 @@ static void matched(struct outcome *o, const struct bset *hit, size_t skip, bool
     } else if (skip != SKIP_FAIL && !neg) {
         outcome_add(o, hit, skip);
     }
+}
+
+/* The bracket element ending at pat[p - 1] matches the bytes in `cand`:
+ * those still scanning leave the scan through the skip loop. */
+static void take(struct outcome *o, struct bset *rem, struct bset cand, const uchar *pat,
+                 size_t p, bool neg, size_t p_init)
+{
+    struct bset hit;
+    bool any = false;
+    for (int k = 0; k < 4; k++) {
+        hit.w[k] = rem->w[k] & cand.w[k];
+        rem->w[k] &= ~cand.w[k];
+        any |= hit.w[k] != 0;
+    }
+    if (any)
+        matched(o, &hit, bracket_skip(pat, p), neg, p_init);
+}
+
+static struct bset one_byte(unsigned b)
+{
+    return bs_span(b, b);
 }
 
 /* Walk the bracket opened at pat[open] once for all subject bytes: `rem`
@@ -283,10 +299,10 @@ static void compile_bracket(const uchar *pat, size_t open, bool icase, struct ou
                 name[len++] = (char)c;
             }
             name[len] = 0;
-            int id = class_id(name);
-            if (id < 0)
+            const struct bset *cls = class_set(name);
+            if (!cls)
                 return;
-            TAKE(class_has(id, raw));
+            take(o, &rem, *cls, pat, p, neg, p_init);
             c = pat[p++];
         } else if (c == '[' && pat[p] == '=') {
             size_t start = p;
@@ -304,7 +320,7 @@ static void compile_bracket(const uchar *pat, size_t open, bool icase, struct ou
                 goto normal;
             }
             p += 2;
-            TAKE(raw == eq);
+            take(o, &rem, one_byte(eq), pat, p, neg, p_init);
             c = pat[p++];
         } else if (c == 0) {
             /* Unterminated: the '[' is re-read as a literal character. */
@@ -328,9 +344,9 @@ static void compile_bracket(const uchar *pat, size_t open, bool icase, struct ou
                 is_range = pat[p] == '-' && pat[p + 1] != 0;
                 if (len != 1)
                     return;
-                uchar sym = pat[start + 1];
+                const uchar sym = pat[start + 1];
                 if (!is_range)
-                    TAKE(raw == sym);
+                    take(o, &rem, one_byte(sym), pat, p, neg, p_init);
                 cold = sym;
                 c = pat[p++];
             } else {
@@ -338,7 +354,7 @@ static void compile_bracket(const uchar *pat, size_t open, bool icase, struct ou
             normal:
                 is_range = pat[p] == '-' && pat[p + 1] != 0 && pat[p + 1] != ']';
                 if (!is_range)
-                    TAKE(fn == c);
+                    take(o, &rem, folded_span(icase, c, c), pat, p, neg, p_init);
                 cold = c;
                 c = pat[p++];
             }
@@ -367,7 +383,7 @@ static void compile_bracket(const uchar *pat, size_t open, bool icase, struct ou
                     cend = fold(icase, cend);
                 }
                 /* The C locale collates by byte value. */
-                TAKE(cold <= fn && fn <= cend);
+                take(o, &rem, folded_span(icase, cold, cend), pat, p, neg, p_init);
                 c = pat[p++];
             }
         }

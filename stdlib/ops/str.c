@@ -352,7 +352,7 @@ bool op_contains(const char *s, size_t n, const char *needle, size_t nn)
     const uchar *nd = (const uchar *)needle;
     struct ops_probe pr;
     ops_probe(nd, nn, &pr);
-    return ops_find((const uchar *)s, n, nd, nn, &pr) != NULL;
+    return search((const uchar *)s, n, nd, nn, &pr, false, NULL) != NULL;
 }
 
 bool op_icontains(const char *s, size_t n, const char *needle, size_t nn)
@@ -370,7 +370,7 @@ bool op_icontains(const char *s, size_t n, const char *needle, size_t nn)
             buf[i] = ops_lower[(uchar)needle[i]];
         struct ops_probe pr;
         ops_probe(buf, nn, &pr);
-        return ops_ifind((const uchar *)s, n, buf, nn, &pr, NULL) != NULL;
+        return search((const uchar *)s, n, buf, nn, &pr, true, NULL) != NULL;
     }
     const uchar *h = (const uchar *)s;
     const uchar *nd = (const uchar *)needle;
@@ -422,8 +422,8 @@ bool op_needle_find(const struct op_needle *nd, const char *s, size_t n)
         return false;
     const uchar *h = (const uchar *)s;
     if (nd->icase)
-        return ops_ifind(h, n, nd->bytes, nd->len, &nd->probe, nd->kmp) != NULL;
-    return ops_find(h, n, nd->bytes, nd->len, &nd->probe) != NULL;
+        return search(h, n, nd->bytes, nd->len, &nd->probe, true, nd->kmp) != NULL;
+    return search(h, n, nd->bytes, nd->len, &nd->probe, false, NULL) != NULL;
 }
 
 void op_needle_free(struct op_needle *nd)

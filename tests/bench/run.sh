@@ -148,6 +148,17 @@ row "falcoc validate 20x ruleset: wall time" "$t20" ms - \
 row "falcoc validate 20x ruleset: peak RSS" "$m20" MB - \
     "$(awk -v a="$m20" -v b="$base_m" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "x%.1f of the 1x ruleset", a / b; else print "-" }')"
 
+# ---- code generation: AOT, JIT and evaluation ----------------------------------------
+must_pass "$falcoc" compile "$corpus" -O2 -o "$tmp/rules.fco"
+ta=$(median_ms "$falcoc" compile "$corpus" -O2 -o "$tmp/rules.fco")
+row "falcoc compile -O2 falco_rules.yaml (AOT to .fco)" "$ta" ms "< 1500 $(versus "$ta" 1500)" "$none"
+bench_eval=$build/tests/bench_eval
+if [ -x "$bench_eval" ]; then
+    "${pin[@]}" "$bench_eval" "$corpus" >>"$rows" || die "bench_eval failed"
+else
+    row "evaluation benchmarks" n/a - - "bench_eval not built in $build"
+fi
+
 # ---- the table ---------------------------------------------------------------------
 awk -F'\t' '
     BEGIN { h[1] = "benchmark"; h[2] = "figure"; h[3] = "unit"; h[4] = "target"; h[5] = "reference / ratio"

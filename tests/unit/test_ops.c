@@ -183,10 +183,10 @@ static void test_contains(void)
 
     int bad = 0;
     for (int k = 0; k < 20000; k++) {
-        char h[64], n[8];
+        char h[128], n[12];
         const char *alpha = k % 2 ? "aAbB/-" : "abcAB./ ";
-        rand_str(h, below(40), alpha);
-        rand_str(n, below(5), alpha);
+        rand_str(h, below(k % 3 ? 40 : 110), alpha); /* scalar, SSE2 and AVX2 kernels */
+        rand_str(n, below(k % 5 ? 5 : 10), alpha);
         size_t hn = strlen(h), nn = strlen(n);
         bool e = naive_contains(h, hn, n, nn, false), i = naive_contains(h, hn, n, nn, true);
         struct op_needle *ne = op_needle_new(n, nn, false), *ni = op_needle_new(n, nn, true);
@@ -554,8 +554,8 @@ static void test_pmatch(void)
 
 static void test_sets(void)
 {
-    const char *items[] = {"bash", "sh", "zsh", "", "sh", "a-very-long-name-beyond-63-bytes-"
-                                                          "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"};
+    const char *items[] = {"bash", "sh", "zsh", "", "sh",
+                           "a-very-long-name-beyond-63-bytes-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"};
     size_t lens[6];
     for (int k = 0; k < 6; k++)
         lens[k] = strlen(items[k]);
