@@ -8,7 +8,8 @@
  * fc_konst_build, c->evtype at the event code) and calls
  * fc_ctx_next_event() each time it moves to another event. Values that
  * fc_rt_get, fc_rt_xf, fc_rt_join and fc_rt_text return stay valid until
- * then.
+ * then. The entry points need the slots and the scratch buffer, so every
+ * context they see is set up by fc_ctx_init.
  *
  * The scratch buffer is a bump allocator: it grows (by whole chunks, kept
  * until the next event) when an event needs more than it has ever needed,

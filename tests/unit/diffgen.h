@@ -504,13 +504,13 @@ static void gx_print(struct sb *b, const struct gx *x)
 
 /* A string-valued expression; depth bounds the nesting. Fields flagged
  * F_NOXF (and evt.type) are not used inside transformers. */
-static struct gx *gen_strx(int depth, bool top);
+static struct gx *gen_strx(int depth, bool top, bool xf);
 
 static struct gx *gen_part(int depth)
 {
     unsigned r = dg_below(100);
     if (r < 50)
-        return gen_strx(depth + 1, false);
+        return gen_strx(depth + 1, false, false);
     if (r < 70)
         return gx_field(pick_field(K_NUM, F_NOXF));
     if (r < 80)
@@ -522,9 +522,10 @@ static struct gx *gen_part(int depth)
 
 static const char *const LITS[] = {"", ",", "/", "x", "bash", " ", "a=b", "/etc"};
 
-static struct gx *gen_strx(int depth, bool top)
+/* xf: a transformer, not a plain field (for the right-hand side). */
+static struct gx *gen_strx(int depth, bool top, bool xf)
 {
-    unsigned r = depth >= 2 ? 0 : dg_below(100);
+    unsigned r = xf ? 55 + dg_below(45) : depth >= 2 ? 0 : dg_below(100);
     if (r < 55) {
         const struct fdef *f = pick_field(K_STR, top ? F_ANY : F_NOXF);
         return gx_field(f);
@@ -532,13 +533,13 @@ static struct gx *gen_strx(int depth, bool top)
     struct gx *x;
     if (r < 70) {
         x = gx_new(dg_pct(50) ? X_LOWER : X_UPPER);
-        x->kid[0] = gen_strx(depth + 1, false);
+        x->kid[0] = gen_strx(depth + 1, false, false);
     } else if (r < 80) {
         x = gx_new(X_BASENAME);
-        x->kid[0] = gen_strx(depth + 1, false);
+        x->kid[0] = gen_strx(depth + 1, false, false);
     } else if (r < 87) {
         x = gx_new(X_B64);
-        x->kid[0] = gen_strx(depth + 1, false);
+        x->kid[0] = gen_strx(depth + 1, false, false);
     } else {
         x = gx_new(dg_pct(50) ? X_CONCAT : X_JOIN);
         x->n = 2 + (int)dg_below(2);
@@ -575,7 +576,7 @@ static struct gx *gen_bufx(void)
 static struct gx *gen_lenx(int depth)
 {
     struct gx *x = gx_new(X_LEN);
-    x->kid[0] = dg_pct(70) ? gen_strx(depth + 1, false) : gen_bufx();
+    x->kid[0] = dg_pct(70) ? gen_strx(depth + 1, false, false) : gen_bufx();
     x->k = K_NUM;
     x->type = "uint64";
     return x;
@@ -750,12 +751,9 @@ static bool re_special(char c)
 static void regexify(const char *s, struct sb *out)
 {
     size_t n = strlen(s);
-    if (dg_pct(10)) {
-        sb_add(out, "(");
-        sb_add(out, n ? "x|" : "");
-    }
-    bool alt = out->n && out->p[out->n - 1] != ')' && dg_pct(0);
-    (void)alt;
+    bool wrap = dg_pct(10);
+    if (wrap)
+        sb_add(out, "(x|");
     for (size_t i = 0; i < n;) {
         unsigned r = dg_below(100);
         unsigned char c = (unsigned char)s[i];
@@ -765,8 +763,7 @@ static void regexify(const char *s, struct sb *out)
         } else if (r < 13) {
             sb_add(out, ".*");
             i += dg_below(4);
-        } else if (r < 17 && c < 0x80 && c != ']' && c != '^' && c != '\\' && c != '-' &&
-                   c != '[') {
+        } else if (r < 17 && c < 0x80 && !strchr("]^\\-[", (char)c)) {
             sb_printf(out, "[%c%c]", dg_pct(50) ? 'q' : '0', c);
             i++;
         } else if (r < 20 && c < 0x80 && !re_special((char)c)) {
@@ -780,11 +777,8 @@ static void regexify(const char *s, struct sb *out)
             i++;
         }
     }
-    if (out->n && out->p[0] == '(' && !strchr(out->p, ')')) {
+    if (wrap)
         sb_add(out, ")");
-    } else if (out->n && out->p[0] == '(') {
-        sb_add(out, ")");
-    }
     if (dg_pct(5))
         sb_add(out, "x?");
 }
@@ -854,17 +848,16 @@ static void gen_const(struct sb *b, const struct gx *x, enum gop op)
     const struct fdef *f = x->op == X_FIELD ? x->f : NULL;
     switch (x->k) {
     case K_NUM:
-        if (op_is_order(op) || !f || !f->kpool || dg_pct(80)) {
-            if (f || dg_pct(20))
-                sb_add(&s, f ? pool_pick(f) : P_UNUM[dg_below(NELEM(P_UNUM))]);
-            else
-                sample(x, &s);
-            if (!s.n)
-                sb_add(&s, "0");
-        } else {
-            sb_add(&s, f->kpool[dg_below((unsigned)f->nkpool)]);
-        }
-        sb_add(b, s.p);
+        if (f && f->kpool && !op_is_order(op) && dg_pct(20))
+            sb_add(b, f->kpool[dg_below((unsigned)f->nkpool)]); /* a service name */
+        else if (f && !f->kpool && dg_pct(10))
+            sb_add(b, P_SNUM[dg_below(NELEM(P_SNUM))]); /* out of the field's range */
+        else if (f)
+            sb_add(b, pool_pick(f));
+        else if (dg_pct(70) && sample(x, &s))
+            sb_add(b, s.p);
+        else
+            sb_add(b, P_ORDNUM[dg_below(NELEM(P_ORDNUM))]);
         break;
     case K_BOOL:
     case K_IP:
@@ -952,7 +945,7 @@ static unsigned list_len(void)
 static bool gen_rhs_expr(struct sb *b, const struct gx *x)
 {
     if (x->k == K_STR && dg_pct(40)) {
-        gx_print(b, gen_strx(1, false));
+        gx_print(b, gen_strx(1, false, true));
         return true;
     }
     if (x->k == K_NUM && !strcmp(x->type, "uint64") && dg_pct(40)) {
@@ -989,7 +982,7 @@ static struct gx *gen_lhs(int k)
     }
     switch (k) {
     case K_STR:
-        return dg_pct(65) ? gx_field(pick_field(K_STR, 0)) : gen_strx(0, true);
+        return dg_pct(65) ? gx_field(pick_field(K_STR, 0)) : gen_strx(0, true, true);
     case K_NUM:
         return dg_pct(85) ? gx_field(pick_field(K_NUM, 0)) : gen_lenx(0);
     case K_BUF:
