@@ -27,8 +27,8 @@ struct cg {
     LLVMModuleRef m;
     LLVMBuilderRef b;
     LLVMTypeRef i1, i8, i32, i64, p8, val, pval;
-    LLVMTypeRef t_get, t_count, t_xf, t_join, t_k, t_cmp, t_memcmp;
-    LLVMValueRef f_get, f_count, f_xf, f_join, f_kstr, f_knum, f_kip, f_cmp, f_memcmp;
+    LLVMTypeRef t_get, t_count, t_xf, t_join, t_k, t_cmp, t_memcmp, t_text;
+    LLVMValueRef f_get, f_count, f_xf, f_join, f_kstr, f_knum, f_kip, f_cmp, f_memcmp, f_text;
     LLVMValueRef fn, ctx; /* current function and its context argument */
     struct cg_rules *out;
     uint32_t capf, capk;
@@ -99,6 +99,9 @@ static void declare_runtime(struct cg *g)
     LLVMTypeRef a_join[] = {g->p8, g->pval, g->i32, LLVMPointerType(g->pval, 0)};
     g->t_join = LLVMFunctionType(g->pval, a_join, 4, 0);
     g->f_join = declare(g, "fc_rt_join", g->t_join, false);
+    LLVMTypeRef a_text[] = {g->p8, g->i32, g->pval};
+    g->t_text = LLVMFunctionType(g->pval, a_text, 3, 0);
+    g->f_text = declare(g, "fc_rt_text", g->t_text, false);
     /* C bool comes back as an i8 that is 0 or 1. */
     LLVMTypeRef a_k[] = {g->p8, g->i32, g->pval};
     g->t_k = LLVMFunctionType(g->i8, a_k, 3, 0);
@@ -298,9 +301,22 @@ static LLVMValueRef xform(struct cg *g, const struct ast_node *x)
         LLVMValueRef slots = LLVMBuildAlloca(g->b, arr, "parts");
         LLVMValueRef all = c1(g, true);
         for (size_t i = 0; i < n; i++) {
-            LLVMValueRef v = pieces[i]->kind == AST_STR
-                                 ? cval(g, pieces[i]->str.s, pieces[i]->str.len)
-                                 : value(g, pieces[i]);
+            LLVMValueRef v;
+            struct chk_type pt;
+            char perr[256];
+            if (pieces[i]->kind == AST_STR) {
+                v = cval(g, pieces[i]->str.s, pieces[i]->str.len);
+            } else {
+                v = value(g, pieces[i]);
+                /* Numbers, booleans and addresses join as their text. */
+                enum fc_tkind pk = chk_expr_type(pieces[i], &pt, perr, sizeof(perr))
+                                       ? fc_type_kind(pt.t)
+                                       : FC_TK_STR;
+                if (pk != FC_TK_STR && pk != FC_TK_BYTES && pk != FC_TK_OTHER) {
+                    LLVMValueRef ta[] = {g->ctx, c32(g, pt.t), v};
+                    v = call(g, g->t_text, g->f_text, ta, 3);
+                }
+            }
             all = LLVMBuildAnd(g->b, all, not_null(g, v), "");
             LLVMValueRef idx[] = {c32(g, 0), c32(g, i)};
             LLVMBuildStore(g->b, v, LLVMBuildGEP2(g->b, arr, slots, idx, 2, ""));
@@ -382,7 +398,7 @@ static LLVMValueRef inline_num(struct cg *g, const struct ast_node *n, LLVMValue
 {
     uint64_t k = 0;
     chk_const_num(n->rhs, t, &k);
-    bool sg = chk_is_signed(t);
+    bool sg = fc_type_signed(t);
     LLVMIntPredicate p;
     switch (n->op) {
     case AST_OP_NE:
@@ -411,7 +427,7 @@ static LLVMValueRef compare(struct cg *g, const struct ast_node *n, LLVMValueRef
                             enum ppm_param_type t, bool first_net_only)
 {
     const struct ast_node *r = n->rhs;
-    enum chk_kind kind = chk_kind_of(t);
+    enum fc_tkind kind = fc_type_kind(t);
     if (r->kind == AST_XFORM) {
         LLVMValueRef w = value(g, r);
         struct cond_blk blk = if_begin(g, not_null(g, w), "rhs");
@@ -421,7 +437,7 @@ static LLVMValueRef compare(struct cg *g, const struct ast_node *n, LLVMValueRef
         return if_end(g, blk, res, c1(g, false));
     }
     bool set = n->op == AST_OP_IN || n->op == AST_OP_INTERSECTS;
-    if (kind == CK_NUMERIC || kind == CK_BOOL) {
+    if (kind == FC_TK_NUM || kind == FC_TK_BOOL) {
         if (n->mod != AST_MOD_NONE) {
             fail(g, n, "modifiers on numeric fields are not supported by code generation yet");
             return c1(g, false);
@@ -430,13 +446,13 @@ static LLVMValueRef compare(struct cg *g, const struct ast_node *n, LLVMValueRef
             return kcall(g, g->f_knum, konst(g, FC_K_NUMSET, n, t, r, 0), v);
         return inline_num(g, n, v, t);
     }
-    if (kind == CK_IPADDR || kind == CK_IPNET) {
+    if (kind == FC_TK_IPADDR || kind == FC_TK_IPNET) {
         if (n->mod != AST_MOD_NONE) {
             fail(g, n, "modifiers on address fields are not supported by code generation yet");
             return c1(g, false);
         }
         LLVMValueRef hit = kcall(g, g->f_kip, konst(g, FC_K_IPSET, n, t, r, first_net_only), v);
-        return n->op == AST_OP_NE ? LLVMBuildNot(g->b, hit, "") : hit;
+        return hit; /* the kernel answers != itself */
     }
     if (n->mod != AST_MOD_NONE)
         return kcall(g, g->f_kstr, konst(g, FC_K_MODSET, n, t, r, 0), v);

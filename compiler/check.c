@@ -24,82 +24,21 @@
 
 /* ---- types ------------------------------------------------------------- */
 
-enum chk_kind chk_kind_of(enum ppm_param_type t)
-{
-    switch (t) {
-    case PT_BOOL:
-        return CK_BOOL;
-    case PT_CHARBUF:
-    case PT_FSPATH:
-    case PT_FSRELPATH:
-        return CK_STRING;
-    case PT_BYTEBUF:
-        return CK_BYTES;
-    case PT_IPV4ADDR:
-    case PT_IPV6ADDR:
-    case PT_IPADDR:
-        return CK_IPADDR;
-    case PT_IPV4NET:
-    case PT_IPV6NET:
-    case PT_IPNET:
-        return CK_IPNET;
-    case PT_INT8:
-    case PT_INT16:
-    case PT_INT32:
-    case PT_INT64:
-    case PT_UINT8:
-    case PT_UINT16:
-    case PT_UINT32:
-    case PT_UINT64:
-    case PT_ERRNO:
-    case PT_FD:
-    case PT_PID:
-    case PT_SYSCALLID:
-    case PT_SIGTYPE:
-    case PT_RELTIME:
-    case PT_ABSTIME:
-    case PT_PORT:
-    case PT_L4PROTO:
-    case PT_SOCKFAMILY:
-    case PT_FLAGS8:
-    case PT_FLAGS16:
-    case PT_FLAGS32:
-    case PT_UID:
-    case PT_GID:
-    case PT_DOUBLE:
-    case PT_MODE:
-    case PT_ENUMFLAGS8:
-    case PT_ENUMFLAGS16:
-    case PT_ENUMFLAGS32:
-    case PT_FD32:
-    case PT_PID32:
-        return CK_NUMERIC;
-    default:
-        return CK_OTHER;
-    }
-}
-
-bool chk_is_signed(enum ppm_param_type t)
-{
-    return t == PT_INT8 || t == PT_INT16 || t == PT_INT32 || t == PT_INT64 || t == PT_ERRNO ||
-           t == PT_FD || t == PT_PID || t == PT_FD32 || t == PT_PID32;
-}
-
-static const char *kind_word(enum chk_kind k, bool list)
+static const char *kind_word(enum fc_tkind k, bool list)
 {
     if (list)
         return "list";
     switch (k) {
-    case CK_NUMERIC:
-    case CK_BOOL:
+    case FC_TK_NUM:
+    case FC_TK_BOOL:
         return "numeric"; /* Falco says "numeric" for booleans too */
-    case CK_STRING:
+    case FC_TK_STR:
         return "string";
-    case CK_BYTES:
+    case FC_TK_BYTES:
         return "buffer";
-    case CK_IPADDR:
+    case FC_TK_IPADDR:
         return "ip address";
-    case CK_IPNET:
+    case FC_TK_IPNET:
         return "ip network";
     default:
         return "this type of";
@@ -116,18 +55,18 @@ static bool op_allowed(enum ast_op op, enum ast_mod mod, struct chk_type t)
     bool eq = op == AST_OP_EQ || op == AST_OP_EQEQ || op == AST_OP_NE;
     bool order = ast_op_class[op] == AST_OPC_ORDER;
     bool set = op == AST_OP_IN || op == AST_OP_INTERSECTS;
-    switch (chk_kind_of(t.t)) {
-    case CK_NUMERIC:
+    switch (fc_type_kind(t.t)) {
+    case FC_TK_NUM:
         return eq || order || set;
-    case CK_BOOL:
+    case FC_TK_BOOL:
         return eq || set;
-    case CK_STRING:
+    case FC_TK_STR:
         return op != AST_OP_BCONTAINS && op != AST_OP_BSTARTSWITH;
-    case CK_BYTES:
+    case FC_TK_BYTES:
         return eq || set || op == AST_OP_CONTAINS || op == AST_OP_STARTSWITH ||
                op == AST_OP_ENDSWITH || op == AST_OP_BCONTAINS || op == AST_OP_BSTARTSWITH;
-    case CK_IPADDR:
-    case CK_IPNET:
+    case FC_TK_IPADDR:
+    case FC_TK_IPNET:
         return mod != AST_MOD_NONE ? eq : eq || set;
     default:
         return false;
@@ -182,7 +121,7 @@ static const struct ast_node *first_field(const struct ast_node *e)
 
 static bool is_stringy(struct chk_type t)
 {
-    return chk_kind_of(t.t) == CK_STRING;
+    return fc_type_kind(t.t) == FC_TK_STR;
 }
 
 static bool expr_type(const struct ast_node *e, struct chk_type *out, struct xerr *er);
@@ -259,12 +198,12 @@ static bool xf_type(const struct ast_node *e, struct chk_type *out, struct xerr 
         *out = in;
         return true;
     case AST_XF_B64:
-        if (in.list || (chk_kind_of(in.t) != CK_STRING && in.t != PT_BYTEBUF))
+        if (in.list || (fc_type_kind(in.t) != FC_TK_STR && in.t != PT_BYTEBUF))
             goto unsupported;
         *out = in;
         return true;
     case AST_XF_LEN:
-        if (!in.list && chk_kind_of(in.t) != CK_STRING && in.t != PT_BYTEBUF)
+        if (!in.list && fc_type_kind(in.t) != FC_TK_STR && in.t != PT_BYTEBUF)
             goto unsupported;
         *out = (struct chk_type){PT_UINT64, false};
         return true;
@@ -384,8 +323,8 @@ static bool convert(struct chk_type t, enum ast_op op, const struct ast_node *c,
     const char *v = c->str.s;
     if (t.t == PT_DYN)
         return true; /* typed by the event parameter at run time */
-    switch (chk_kind_of(t.t)) {
-    case CK_NUMERIC:
+    switch (fc_type_kind(t.t)) {
+    case FC_TK_NUM:
         if (t.t == PT_PORT) {
             if (parse_int(v, false))
                 return true;
@@ -396,11 +335,11 @@ static bool convert(struct chk_type t, enum ast_op op, const struct ast_node *c,
         if (!parse_int(v, true))
             return xfail(er, c, false, "%s is not a valid number", v);
         return true;
-    case CK_BOOL:
+    case FC_TK_BOOL:
         if (strcmp(v, "true") && strcmp(v, "false"))
             return xfail(er, c, false, "filter error: unrecognized boolean value %s", v);
         return true;
-    case CK_IPADDR: {
+    case FC_TK_IPADDR: {
         unsigned char tmp[16];
         int fam = t.t == PT_IPV4ADDR   ? AF_INET
                   : t.t == PT_IPV6ADDR ? AF_INET6
@@ -410,18 +349,18 @@ static bool convert(struct chk_type t, enum ast_op op, const struct ast_node *c,
             return xfail(er, c, false, "unrecognized IP address %s", v);
         return true;
     }
-    case CK_IPNET: {
+    case FC_TK_IPNET: {
         int fam;
         if (!parse_net(v, &fam) || (t.t == PT_IPV4NET && fam != AF_INET) ||
             (t.t == PT_IPV6NET && fam != AF_INET6))
             return xfail(er, c, false, "unrecognized IP network %s", v);
         return true;
     }
-    case CK_STRING:
+    case FC_TK_STR:
         if (memchr(v, '\0', c->str.len))
             return xfail(er, c, false, "string constants must not contain NUL bytes");
         return true;
-    case CK_BYTES:
+    case FC_TK_BYTES:
         if ((op == AST_OP_BCONTAINS || op == AST_OP_BSTARTSWITH) && !is_hex_string(&c->str))
             return xfail(er, c, false,
                          "filter error: bcontains and bstartswith operator support hex strings "
@@ -450,8 +389,52 @@ bool chk_const_num(const struct ast_node *c, enum ppm_param_type t, uint64_t *ou
     while (*s == ' ' || *s == '\t')
         s++;
     /* Signed types sign-extend; unsigned ones take a leading '-' as wrap-around. */
-    *out = *s == '-' ? (uint64_t)strtoll(s, &end, 10) : strtoull(s, &end, 10);
-    return end != s && !*end;
+    uint64_t v = *s == '-' ? (uint64_t)strtoll(s, &end, 10) : strtoull(s, &end, 10);
+    if (end == s || *end)
+        return false;
+    /* Narrow types keep only their width, as Falco's conversion does
+     * (user.uid = -1 is 4294967295), sign-extended for signed ones. */
+    int bits = chk_type_bits(t);
+    if (bits < 64) {
+        v &= (UINT64_C(1) << bits) - 1;
+        if (fc_type_signed(t) && (v >> (bits - 1)) & 1)
+            v |= ~((UINT64_C(1) << bits) - 1);
+    }
+    *out = v;
+    return true;
+}
+
+int chk_type_bits(enum ppm_param_type t)
+{
+    switch (t) {
+    case PT_INT8:
+    case PT_UINT8:
+    case PT_FLAGS8:
+    case PT_ENUMFLAGS8:
+    case PT_L4PROTO:
+    case PT_SOCKFAMILY:
+    case PT_SIGTYPE:
+        return 8;
+    case PT_INT16:
+    case PT_UINT16:
+    case PT_FLAGS16:
+    case PT_ENUMFLAGS16:
+    case PT_PORT:
+    case PT_SYSCALLID:
+        return 16;
+    case PT_INT32:
+    case PT_UINT32:
+    case PT_FLAGS32:
+    case PT_ENUMFLAGS32:
+    case PT_UID:
+    case PT_GID:
+    case PT_MODE:
+    case PT_FD32:
+    case PT_PID32:
+        return 32;
+    default:
+        return 64;
+    }
 }
 
 static bool check_regex(const struct ast_node *c, struct xerr *er)
@@ -682,7 +665,7 @@ static bool check_node(const struct ast_node *n, struct xerr *er)
     }
     if (!op_allowed(n->op, n->mod, lt))
         return xfail(er, n, false, "filter error: '%s' operator not supported for %s filters",
-                     ast_op_spelling[n->op], kind_word(chk_kind_of(lt.t), lt.list));
+                     ast_op_spelling[n->op], kind_word(fc_type_kind(lt.t), lt.list));
     if (n->op == AST_OP_EXISTS)
         return true;
     const struct ast_node *r = n->rhs;
@@ -690,7 +673,7 @@ static bool check_node(const struct ast_node *n, struct xerr *er)
         if (n->op == AST_OP_PMATCH || n->op == AST_OP_REGEX)
             return xfail(er, r, false, "operator '%s' doesn't support right-hand side fields",
                          ast_op_spelling[n->op]);
-        if (chk_kind_of(lt.t) == CK_IPNET)
+        if (fc_type_kind(lt.t) == FC_TK_IPNET)
             return xfail(er, r, false,
                          "ip network fields can't be compared with right-hand side fields");
         const char *nm;

@@ -13,6 +13,7 @@
 #include "ast.h"
 #include "events.h"
 #include "fc_fields.h"
+#include "fc_rt.h"
 #include "session.h"
 
 /* The type of a value: a field type, possibly list-valued. */
@@ -21,11 +22,10 @@ struct chk_type {
     bool list;
 };
 
-/* What a value type is, for operators and conversions (§6.2, §6.3). */
-enum chk_kind { CK_NUMERIC, CK_BOOL, CK_STRING, CK_BYTES, CK_IPADDR, CK_IPNET, CK_OTHER };
-enum chk_kind chk_kind_of(enum ppm_param_type t);
-bool chk_is_signed(enum ppm_param_type t);
-/* A numeric or boolean constant (already accepted by checking) as 64 bits. */
+/* Width in bits of a numeric type's values. */
+int chk_type_bits(enum ppm_param_type t);
+/* A numeric or boolean constant (already accepted by checking) as 64 bits,
+ * cut to the type's width and sign-extended for signed types. */
 bool chk_const_num(const struct ast_node *c, enum ppm_param_type t, uint64_t *out);
 
 /* One output token: literal text or a field/transformer expression. */

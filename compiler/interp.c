@@ -27,7 +27,7 @@
 
 /* One value of a read: text (strings, buffers), a number, or an address. */
 struct ival {
-    enum chk_kind k;
+    enum fc_tkind k;
     const char *p;
     size_t len;
     uint64_t n;
@@ -76,17 +76,17 @@ static struct fc_fref fref_of(const struct ast_node *f, const char *name)
 static bool read_one(struct ev *e, const struct fc_fref *f, uint32_t i, struct ival *out)
 {
     const struct fc_ctx *c = e->ctx;
-    enum chk_kind k = chk_kind_of((enum ppm_param_type)f->type);
+    enum fc_tkind k = fc_type_kind((enum ppm_param_type)f->type);
     out->k = k;
-    if (k == CK_STRING || k == CK_BYTES || k == CK_OTHER) {
+    if (k == FC_TK_STR || k == FC_TK_BYTES || k == FC_TK_OTHER) {
         struct fc_str s = c->prov->get_str(c, f, i);
         out->p = s.p;
         out->len = s.len;
-        if (k == CK_STRING && s.ok && out->p) /* compared as a C string (§6.1) */
+        if (k == FC_TK_STR && s.ok && out->p) /* compared as a C string (§6.1) */
             out->len = strnlen(out->p, out->len);
         return s.ok;
     }
-    if (k == CK_IPADDR || k == CK_IPNET) {
+    if (k == FC_TK_IPADDR || k == FC_TK_IPNET) {
         out->ip = c->prov->get_ip(c, f, i);
         return out->ip.family != 0;
     }
@@ -137,19 +137,19 @@ static void read_field(struct ev *e, const struct ast_node *f, struct ivals *out
 static void to_text(struct ev *e, const struct ival *v, enum ppm_param_type t, const char **p,
                     size_t *n)
 {
-    if (v->k == CK_STRING || v->k == CK_BYTES || v->k == CK_OTHER) {
+    if (v->k == FC_TK_STR || v->k == FC_TK_BYTES || v->k == FC_TK_OTHER) {
         *p = v->p;
         *n = v->len;
-    } else if (v->k == CK_IPADDR || v->k == CK_IPNET) {
+    } else if (v->k == FC_TK_IPADDR || v->k == FC_TK_IPNET) {
         char *b = arena_alloc(&e->a, INET6_ADDRSTRLEN);
         inet_ntop(v->ip.family == 4 ? AF_INET : AF_INET6, v->ip.addr, b, INET6_ADDRSTRLEN);
         *p = b;
         *n = strlen(b);
-    } else if (v->k == CK_BOOL) {
+    } else if (v->k == FC_TK_BOOL) {
         *p = v->n ? "true" : "false";
         *n = strlen(*p);
     } else {
-        char *b = arena_printf(&e->a, chk_is_signed(t) ? "%lld" : "%llu", (long long)v->n);
+        char *b = arena_printf(&e->a, fc_type_signed(t) ? "%lld" : "%llu", (long long)v->n);
         *p = b;
         *n = strlen(b);
     }
@@ -162,12 +162,14 @@ static int b64val(int c)
     return q ? (int)(q - tab) : -1;
 }
 
-/* Plain base64 decoding, padding optional; false on anything else. */
+/* Plain base64 decoding, padding optional; false on anything else: bad
+ * characters, more than two '=', bits left over that are not zero. */
 static bool b64(struct ev *e, const char *s, size_t n, const char **out, size_t *outn)
 {
+    size_t pad = 0;
     while (n && s[n - 1] == '=')
-        n--;
-    if (n % 4 == 1)
+        n--, pad++;
+    if (n % 4 == 1 || pad > 2 || (pad && !n) || (pad && (n + pad) % 4))
         return false;
     char *o = arena_alloc(&e->a, n + 1);
     size_t k = 0;
@@ -184,6 +186,8 @@ static bool b64(struct ev *e, const char *s, size_t n, const char **out, size_t 
             o[k++] = (char)(acc >> bits & 0xff);
         }
     }
+    if (acc & ((1u << bits) - 1))
+        return false; /* non-canonical: leftover bits must be zero */
     *out = o;
     *outn = k;
     return true;
@@ -194,7 +198,7 @@ static void eval_expr(struct ev *e, const struct ast_node *x, struct ivals *out)
 static struct ival text_val(const char *p, size_t n)
 {
     struct ival v = {0};
-    v.k = CK_STRING;
+    v.k = FC_TK_STR;
     v.p = p;
     v.len = n;
     return v;
@@ -337,7 +341,7 @@ static void eval_xf(struct ev *e, const struct ast_node *x, struct ivals *out)
         out->type = PT_UINT64;
         out->list = out->any = false;
         struct ival v = {0};
-        v.k = CK_NUMERIC;
+        v.k = FC_TK_NUM;
         v.n = in.list ? in.n : in.n ? in.v[0].len : 0;
         push(e, out, v);
         return;
@@ -571,18 +575,18 @@ static bool num_op(enum ast_op op, uint64_t a, uint64_t b, bool sign)
 static bool one(struct ev *e, enum ast_op op, const struct ival *v, enum ppm_param_type t,
                 const struct ast_node *c)
 {
-    switch (chk_kind_of(t)) {
-    case CK_NUMERIC:
-    case CK_BOOL: {
+    switch (fc_type_kind(t)) {
+    case FC_TK_NUM:
+    case FC_TK_BOOL: {
         uint64_t k;
-        return chk_const_num(c, t, &k) && num_op(op, v->n, k, chk_is_signed(t));
+        return chk_const_num(c, t, &k) && num_op(op, v->n, k, fc_type_signed(t));
     }
-    case CK_IPADDR:
-    case CK_IPNET: {
+    case FC_TK_IPADDR:
+    case FC_TK_IPNET: {
         struct fc_ip k;
         if (!const_ip(c, &k))
             return false;
-        bool net = chk_kind_of(t) == CK_IPNET;
+        bool net = fc_type_kind(t) == FC_TK_IPNET;
         bool eq = net ? in_net(&v->ip, &k)
                       : v->ip.family == k.family &&
                             !memcmp(v->ip.addr, k.addr, v->ip.family == 4 ? 4 : 16);
@@ -622,12 +626,12 @@ static bool against_consts(struct ev *e, const struct ast_node *n, const struct 
 static bool against_value(struct ev *e, enum ast_op op, const struct ival *v, const struct ival *w,
                           enum ppm_param_type t)
 {
-    switch (chk_kind_of(t)) {
-    case CK_NUMERIC:
-    case CK_BOOL:
-        return num_op(op, v->n, w->n, chk_is_signed(t));
-    case CK_IPADDR:
-    case CK_IPNET: {
+    switch (fc_type_kind(t)) {
+    case FC_TK_NUM:
+    case FC_TK_BOOL:
+        return num_op(op, v->n, w->n, fc_type_signed(t));
+    case FC_TK_IPADDR:
+    case FC_TK_IPNET: {
         bool eq = v->ip.family == w->ip.family && !memcmp(v->ip.addr, w->ip.addr, 16);
         return op == AST_OP_NE ? !eq : eq;
     }

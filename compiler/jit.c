@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "fc_konst.h"
+#include "fc_rt.h"
 
 static bool llvm_err(LLVMErrorRef e, char *err, size_t errsz)
 {
@@ -76,12 +77,19 @@ static const struct {
     const char *name;
     void *addr;
 } runtime_syms[] = {
-    {"fc_rt_get", (void *)fc_rt_get}, {"fc_rt_count", (void *)fc_rt_count},
-    {"fc_rt_xf", (void *)fc_rt_xf},   {"fc_rt_join", (void *)fc_rt_join},
-    {"fc_k_str", (void *)fc_k_str},   {"fc_k_num", (void *)fc_k_num},
-    {"fc_k_ip", (void *)fc_k_ip},     {"fc_cmp_vals", (void *)fc_cmp_vals},
-    {"memcmp", (void *)memcmp},       {"bcmp", (void *)memcmp},
-    {"memcpy", (void *)memcpy},       {"memset", (void *)memset},
+    {"fc_rt_get", (void *)fc_rt_get},
+    {"fc_rt_count", (void *)fc_rt_count},
+    {"fc_rt_xf", (void *)fc_rt_xf},
+    {"fc_rt_join", (void *)fc_rt_join},
+    {"fc_rt_text", (void *)fc_rt_text},
+    {"fc_k_str", (void *)fc_k_str},
+    {"fc_k_num", (void *)fc_k_num},
+    {"fc_k_ip", (void *)fc_k_ip},
+    {"fc_cmp_vals", (void *)fc_cmp_vals},
+    {"memcmp", (void *)memcmp},
+    {"bcmp", (void *)memcmp},
+    {"memcpy", (void *)memcpy},
+    {"memset", (void *)memset},
 };
 
 bool jit_build(struct session *s, int opt, struct jit *j, char *err, size_t errsz)

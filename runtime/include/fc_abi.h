@@ -102,10 +102,10 @@ struct fc_ctx {
     const struct fc_fref *frefs; /* the rules' field table */
     uint16_t evtype;             /* event code, for the rule index */
     uint32_t nfrefs;
-    uint32_t gen;                /* event generation, for the slots */
-    struct fc_slot *slots;       /* nfrefs entries, owned by whoever set up the context */
-    void *const *k;              /* prebuilt constants (fc_konst.h) */
-    struct fc_scratch *scratch;  /* transformer results of this event */
+    uint32_t gen;               /* event generation, for the slots */
+    struct fc_slot *slots;      /* nfrefs entries, owned by whoever set up the context */
+    void *const *k;             /* prebuilt constants (fc_konst.h) */
+    struct fc_scratch *scratch; /* transformer results of this event */
 };
 
 static inline struct fc_str fc_get_str(const struct fc_ctx *c, uint32_t fref, uint32_t i)
@@ -137,7 +137,8 @@ const struct fc_val *fc_rt_get(struct fc_ctx *c, uint32_t fref, uint32_t i); /* 
 uint32_t fc_rt_count(struct fc_ctx *c, uint32_t fref);
 /* tolower, toupper, b64, basename, len (enum ast_xf values) on one value of
  * type `type`; NULL when the transformer fails (invalid base64). */
-const struct fc_val *fc_rt_xf(struct fc_ctx *c, uint32_t xf, uint32_t type, const struct fc_val *in);
+const struct fc_val *fc_rt_xf(struct fc_ctx *c, uint32_t xf, uint32_t type,
+                              const struct fc_val *in);
 /* join / concat: the parts (strings) joined by sep (concat: sep NULL). */
 const struct fc_val *fc_rt_join(struct fc_ctx *c, const struct fc_val *sep, uint32_t n,
                                 const struct fc_val *const *parts);
