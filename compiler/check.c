@@ -1033,7 +1033,7 @@ bool chk_run(struct session *s)
             check_rule(s, set->rules[i]);
     /* Like Falco, which stops compiling at an error before this pass: a
      * failed rule may well have been the user of a macro or list. */
-    bool clean = s->diags.nerrors == 0;
+    bool clean = (s->diags.step_result ? s->diags.step_errors : s->diags.nerrors) == 0;
     for (size_t i = 0; i < set->nmacros && clean; i++) {
         struct rl_macro *m = set->macros[i];
         if (!m->used) {

@@ -46,15 +46,35 @@ struct diag *diag_add(struct diags *d, enum diag_code code, struct src_pos pos, 
 {
     if (is_lint(code) && !d->lint)
         return NULL;
-    struct diag *g = arena_alloc(d->a, sizeof(*g));
     va_list ap;
     va_start(ap, fmt);
-    g->msg = arena_vprintf(d->a, fmt, ap);
+    char *msg = arena_vprintf(d->a, fmt, ap);
     va_end(ap);
+    bool err = codes[code].sev == DIAG_SEV_ERROR;
+    if (d->step_result && err)
+        d->step_errors++;
+    /* A later compile step finds again what an earlier one found: errors
+     * are reported once, warnings are repeated in each file's result as
+     * Falco does, but marked so that people read them once. */
+    bool repeat = false;
+    for (size_t i = 0; d->step_result && i < d->step_start; i++) {
+        const struct diag *o = d->v[i];
+        if (o->code == code && o->pos.src == pos.src && o->pos.off == pos.off &&
+            !strcmp(o->msg, msg)) {
+            if (err)
+                return NULL;
+            repeat = true;
+            break;
+        }
+    }
+    struct diag *g = arena_alloc(d->a, sizeof(*g));
+    g->msg = msg;
     g->code = code;
     g->pos = pos;
     g->span = span;
     g->seq = (unsigned)d->n;
+    g->result = d->step_result ? d->step_result : pos.src;
+    g->repeat = repeat;
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 32;
         d->v = arena_realloc(d->a, d->v, d->cap * sizeof(*d->v), cap * sizeof(*d->v));
@@ -215,6 +235,8 @@ void diag_render_text(FILE *out, const struct diags *d, bool color)
 {
     for (size_t i = 0; i < d->n; i++) {
         const struct diag *g = d->v[i];
+        if (g->repeat)
+            continue;
         bool err = diag_severity(g->code) == DIAG_SEV_ERROR;
         const char *sev = err ? "error" : "warning";
         const char *on = color ? (err ? "\033[1;31m" : "\033[1;35m") : "";
@@ -333,7 +355,7 @@ void diag_render_falco_json(FILE *out, const struct diags *d, const struct sourc
             fputc(',', out);
         bool ok = true;
         for (size_t i = 0; i < d->n; i++)
-            if (d->v[i]->pos.src == file && diag_severity(d->v[i]->code) == DIAG_SEV_ERROR)
+            if (d->v[i]->result == file && diag_severity(d->v[i]->code) == DIAG_SEV_ERROR)
                 ok = false;
         for (int pass = 0; pass < 2; pass++) {
             fputs(pass ? ",\"warnings\":[" : "{\"errors\":[", out);
@@ -341,12 +363,12 @@ void diag_render_falco_json(FILE *out, const struct diags *d, const struct sourc
             for (size_t i = 0; i < d->n; i++) {
                 const struct diag *g = d->v[i];
                 bool err = diag_severity(g->code) == DIAG_SEV_ERROR;
-                if (g->pos.src != file || err == (pass == 1))
+                if (g->result != file || err == (pass == 1))
                     continue;
                 if (!first)
                     fputc(',', out);
                 first = false;
-                json_entry(out, g, file);
+                json_entry(out, g, g->pos.src ? g->pos.src : file);
             }
             fputc(']', out);
             if (!pass) {
@@ -380,10 +402,14 @@ void diag_render_sarif(FILE *out, const struct diags *d)
         fputs("}}", out);
     }
     fputs("]}},\"columnKind\":\"unicodeCodePoints\",\"results\":[", out);
+    bool first = true;
     for (size_t i = 0; i < d->n; i++) {
         const struct diag *g = d->v[i];
-        if (i)
+        if (g->repeat)
+            continue;
+        if (!first)
             fputc(',', out);
+        first = false;
         fputs("{\"ruleId\":", out);
         json_cstr(out, diag_code_name(g->code));
         fprintf(out, ",\"ruleIndex\":%d,\"level\":", (int)g->code);

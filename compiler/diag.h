@@ -48,6 +48,11 @@ struct diag {
     int nnotes;
     const char *deprecated_field; /* for deprecated-field warnings */
     unsigned seq;                 /* emission order, for stable sorting */
+    /* The file whose load result this belongs to: its own file for what
+     * reading found; for what compiling found, the file whose load
+     * triggered that compile (Falco recompiles after every file). */
+    const struct source *result;
+    bool repeat; /* a warning an earlier file's compile already gave */
 };
 
 struct diags {
@@ -56,6 +61,11 @@ struct diags {
     size_t n, cap;
     size_t nerrors, nwarnings;
     bool lint; /* LINT_* codes are kept only when set */
+    /* Set by the session around a compile step (see session_compile_step):
+     * diagnostics from index step_start on belong to that step. */
+    const struct source *step_result;
+    size_t step_start;
+    size_t step_errors; /* errors found in this step, repeats included */
 };
 
 void diags_init(struct diags *d, struct arena *a);

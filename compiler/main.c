@@ -111,14 +111,15 @@ static int run_checks(int argc, char **argv, bool lint)
         }
         if (argv[i][0] == '-' && argv[i][1])
             continue;
+        /* Like Falco, compile after every file; the file gets what it finds. */
         session_load_file(&s, argv[i]);
+        session_compile_step(&s, s.files[s.nfiles - 1]);
         nfiles++;
     }
     if (!nfiles) {
         session_free(&s);
         return usage_error("no rules file given");
     }
-    session_compile(&s);
     diags_sort(&s.diags, (const struct source *const *)s.files, s.nfiles);
     int rc = s.diags.nerrors ? 1 : 0;
     if (fmt == OUT_JSON) {
@@ -130,7 +131,7 @@ static int run_checks(int argc, char **argv, bool lint)
         for (size_t f = 0; f < s.nfiles; f++) {
             size_t e = 0, w = 0;
             for (size_t i = 0; i < s.diags.n; i++) {
-                if (s.diags.v[i]->pos.src != s.files[f])
+                if (s.diags.v[i]->result != s.files[f])
                     continue;
                 if (diag_severity(s.diags.v[i]->code) == DIAG_SEV_ERROR)
                     e++;

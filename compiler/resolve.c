@@ -440,6 +440,11 @@ bool res_run(struct session *s)
 {
     struct rl_set *set = &s->set;
     size_t errors_before = s->diags.nerrors;
+    /* Every compile starts afresh: uses are found again. */
+    for (size_t i = 0; i < set->nlists; i++)
+        set->lists[i]->used = false;
+    for (size_t i = 0; i < set->nmacros; i++)
+        set->macros[i]->used = false;
     compile_lists(s);
     struct subst_scratch sc = {0};
     sc.cand = arena_alloc(&s->arena, set->nlists + 1);

@@ -64,6 +64,16 @@ bool session_load_file(struct session *s, const char *path)
     return load_source(s, src);
 }
 
+bool session_compile_step(struct session *s, const struct source *result)
+{
+    s->diags.step_result = result;
+    s->diags.step_start = s->diags.n;
+    s->diags.step_errors = 0;
+    bool ok = session_compile(s);
+    s->diags.step_result = NULL;
+    return ok;
+}
+
 bool session_compile(struct session *s)
 {
     size_t before = s->diags.nerrors;

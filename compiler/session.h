@@ -70,6 +70,11 @@ bool session_load_bytes(struct session *s, const char *name, const char *bytes, 
 /* Resolves and checks everything loaded; false if any error was reported. */
 bool session_compile(struct session *s);
 
+/* Compiles what is loaded so far on behalf of the file just loaded, as
+ * Falco does after each file: what it finds goes to that file's result;
+ * errors an earlier step reported are not repeated, warnings are (marked). */
+bool session_compile_step(struct session *s, const struct source *result);
+
 /* Stages (resolve.c, check.c). */
 bool res_run(struct session *s);
 bool chk_run(struct session *s);

@@ -33,6 +33,14 @@ run multi.validate "$abs" validate multi_a.yaml multi_b.yaml
 run errors.json "$abs" validate --json errors.yaml
 run lint.sarif "$abs" lint --format sarif lint.yaml
 run mixed.explain "$abs" explain mixed.yaml
+# Regressions found by validating upstream rule files against Falco's results.
+for f in evtnum_never_true_no_evttype deprecated_plugin_fields_warn container_info_twice \
+    exception_scalar_value_listform exception_len_mismatch_context; do
+    run "$f.validate" "$abs" validate --json "$f.yaml"
+done
+# Falco compiles after every file: B's result repeats A's compile-time warnings.
+run multifile_recompute.validate "$abs" validate multifile_recompute_A.yaml multifile_recompute_B.yaml
+run multifile_recompute.json "$abs" validate --json multifile_recompute_A.yaml multifile_recompute_B.yaml
 run lint.explain.json "$abs" explain --json lint.yaml appended
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
