@@ -73,6 +73,9 @@ bool out_parse(struct arena *a, const char *s, size_t len, struct out_tok **toks
  * Returns false (with a message) for the evt.type misuses that are errors. */
 bool chk_evttypes(const struct ast_node *n, bool neg, struct ev_set *out, char *err, size_t errsz);
 
+/* The distinct event names of a set, sorted; returns how many (≤ max). */
+size_t chk_evttypes_names(const struct ev_set *s, const char **v, size_t max);
+
 /* "{a,b}", "ALL", "ALL-{a}" or "{}" with event names. */
 void chk_evttypes_str(struct buf *b, const struct ev_set *s);
 

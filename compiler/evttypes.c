@@ -147,9 +147,8 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void names(struct buf *b, const struct ev_set *s)
+size_t chk_evttypes_names(const struct ev_set *s, const char **v, size_t max)
 {
-    const char *v[PPM_EVENT_MAX];
     size_t n = 0;
     for (int c = ev_set_next(s, 0); c >= 0; c = ev_set_next(s, c + 1)) {
         const char *nm = ev_name(c);
@@ -158,10 +157,17 @@ static void names(struct buf *b, const struct ev_set *s)
         bool dup = false;
         for (size_t i = 0; i < n && !dup; i++)
             dup = !strcmp(v[i], nm);
-        if (!dup)
+        if (!dup && n < max)
             v[n++] = nm;
     }
     qsort(v, n, sizeof(*v), cmp_str);
+    return n;
+}
+
+static void names(struct buf *b, const struct ev_set *s)
+{
+    const char *v[PPM_EVENT_MAX];
+    size_t n = chk_evttypes_names(s, v, PPM_EVENT_MAX);
     buf_addc(b, '{');
     for (size_t i = 0; i < n; i++) {
         if (i)

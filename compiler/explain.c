@@ -194,13 +194,53 @@ static void explain_json(struct session *s, const struct rl_rule *r, FILE *o)
               rr && rr->info ? rr->info->nfields : 0, true);
     json_list(o, "condition_operators", rr && rr->info ? rr->info->ops : none,
               rr && rr->info ? rr->info->nops : 0, true);
-    json_kv(o, "events", f.events, true);
+    /* Event names as describe lists them: every rule is also indexed
+     * under asyncevent. */
+    const char **ev = arena_alloc(&s->arena, (PPM_EVENT_MAX + 1) * sizeof(*ev));
+    size_t nev = rr && rr->info ? chk_evttypes_names(&rr->info->evttypes, ev, PPM_EVENT_MAX) : 0;
+    bool async = false;
+    for (size_t i = 0; i < nev; i++)
+        async |= !strcmp(ev[i], "asyncevent");
+    if (!async && rr && rr->info)
+        ev[nev++] = "asyncevent";
+    json_list(o, "events", ev, nev, true);
+    const char **xf = arena_alloc(&s->arena, 64 * sizeof(*xf));
+    const char **xo = arena_alloc(&s->arena, 64 * sizeof(*xo));
+    size_t nxf = 0, nxo = 0;
+    for (size_t i = 0; i < r->nexceptions; i++)
+        for (size_t k = 0; k < r->exceptions[i].nfields; k++) {
+            const char *fv = r->exceptions[i].fields[k]->value, *op = r->exceptions[i].comps[k];
+            bool seen_f = false, seen_o = false;
+            for (size_t j = 0; j < nxf; j++)
+                seen_f |= !strcmp(xf[j], fv);
+            for (size_t j = 0; j < nxo; j++)
+                seen_o |= !strcmp(xo[j], op);
+            if (!seen_f && nxf < 64)
+                xf[nxf++] = fv;
+            if (!seen_o && nxo < 64)
+                xo[nxo++] = op;
+        }
+    json_list(o, "exception_fields", xf, nxf, true);
     json_list(o, "exception_names", f.exc, f.nexc, true);
+    json_list(o, "exception_operators", xo, nxo, true);
     json_list(o, "lists", f.lists, f.nlists, true);
     json_list(o, "macros", f.macros, f.nmacros, true);
+    json_kv(o, "output_compiled", rr && rr->output ? mt_str(&rr->output->text) : f.output, true);
     json_list(o, "output_fields", rr && rr->info ? rr->info->out_fields : none,
-              rr && rr->info ? rr->info->nout_fields : 0, false);
+              rr && rr->info ? rr->info->nout_fields : 0, true);
+    /* Falco names the plugin that provides a field; ours are built in,
+     * but the container fields keep the container plugin's name. */
+    bool container = false;
+    for (size_t i = 0; rr && rr->info && i < rr->info->nfields + rr->info->nout_fields; i++) {
+        const char *nm = i < rr->info->nfields ? rr->info->fields[i]
+                                               : rr->info->out_fields[i - rr->info->nfields];
+        container |= !strncmp(nm, "container.", 10) || !strncmp(nm, "k8s.", 4);
+    }
+    static const char *const cont[] = {"container"};
+    json_list(o, "plugins", cont, container ? 1 : 0, false);
     fputs("},\"info\":{", o);
+    fprintf(o, "\"capture\":%s,\"capture_duration\":%u,", r->capture ? "true" : "false",
+            r->capture_duration);
     json_kv(o, "condition", f.cond, true);
     json_kv(o, "description", joined(&s->arena, &r->desc), true);
     fprintf(o, "\"enabled\":%s,", r->enabled ? "true" : "false");
