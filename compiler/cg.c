@@ -438,19 +438,11 @@ static LLVMValueRef compare(struct cg *g, const struct ast_node *n, LLVMValueRef
     }
     bool set = n->op == AST_OP_IN || n->op == AST_OP_INTERSECTS;
     if (kind == FC_TK_NUM || kind == FC_TK_BOOL) {
-        if (n->mod != AST_MOD_NONE) {
-            fail(g, n, "modifiers on numeric fields are not supported by code generation yet");
-            return c1(g, false);
-        }
-        if (set)
+        if (set || n->mod != AST_MOD_NONE)
             return kcall(g, g->f_knum, konst(g, FC_K_NUMSET, n, t, r, 0), v);
         return inline_num(g, n, v, t);
     }
     if (kind == FC_TK_IPADDR || kind == FC_TK_IPNET) {
-        if (n->mod != AST_MOD_NONE) {
-            fail(g, n, "modifiers on address fields are not supported by code generation yet");
-            return c1(g, false);
-        }
         LLVMValueRef hit = kcall(g, g->f_kip, konst(g, FC_K_IPSET, n, t, r, first_net_only), v);
         return hit; /* the kernel answers != itself */
     }

@@ -20,6 +20,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "fc_konst.h"
 #include "lint.h"
 
 /* ---- types ------------------------------------------------------------- */
@@ -373,68 +374,7 @@ static bool convert(struct chk_type t, enum ast_op op, const struct ast_node *c,
 
 bool chk_const_num(const struct ast_node *c, enum ppm_param_type t, uint64_t *out)
 {
-    const char *s = c->str.s;
-    if (t == PT_BOOL) {
-        *out = !strcmp(s, "true");
-        return !strcmp(s, "true") || !strcmp(s, "false");
-    }
-    char *end;
-    if (t == PT_PORT && !isdigit((unsigned char)s[0])) {
-        struct servent *se = getservbyname(s, NULL);
-        if (!se)
-            return false;
-        *out = ntohs((uint16_t)se->s_port);
-        return true;
-    }
-    while (*s == ' ' || *s == '\t')
-        s++;
-    /* Signed types sign-extend; unsigned ones take a leading '-' as wrap-around. */
-    uint64_t v = *s == '-' ? (uint64_t)strtoll(s, &end, 10) : strtoull(s, &end, 10);
-    if (end == s || *end)
-        return false;
-    /* Narrow types keep only their width, as Falco's conversion does
-     * (user.uid = -1 is 4294967295), sign-extended for signed ones. */
-    int bits = chk_type_bits(t);
-    if (bits < 64) {
-        v &= (UINT64_C(1) << bits) - 1;
-        if (fc_type_signed(t) && (v >> (bits - 1)) & 1)
-            v |= ~((UINT64_C(1) << bits) - 1);
-    }
-    *out = v;
-    return true;
-}
-
-int chk_type_bits(enum ppm_param_type t)
-{
-    switch (t) {
-    case PT_INT8:
-    case PT_UINT8:
-    case PT_FLAGS8:
-    case PT_ENUMFLAGS8:
-    case PT_L4PROTO:
-    case PT_SOCKFAMILY:
-    case PT_SIGTYPE:
-        return 8;
-    case PT_INT16:
-    case PT_UINT16:
-    case PT_FLAGS16:
-    case PT_ENUMFLAGS16:
-    case PT_PORT:
-    case PT_SYSCALLID:
-        return 16;
-    case PT_INT32:
-    case PT_UINT32:
-    case PT_FLAGS32:
-    case PT_ENUMFLAGS32:
-    case PT_UID:
-    case PT_GID:
-    case PT_MODE:
-    case PT_FD32:
-    case PT_PID32:
-        return 32;
-    default:
-        return 64;
-    }
+    return fc_const_num(t, c->str.s, c->str.len, out);
 }
 
 static bool check_regex(const struct ast_node *c, struct xerr *er)

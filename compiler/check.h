@@ -22,8 +22,6 @@ struct chk_type {
     bool list;
 };
 
-/* Width in bits of a numeric type's values. */
-int chk_type_bits(enum ppm_param_type t);
 /* A numeric or boolean constant (already accepted by checking) as 64 bits,
  * cut to the type's width and sign-extended for signed types. */
 bool chk_const_num(const struct ast_node *c, enum ppm_param_type t, uint64_t *out);

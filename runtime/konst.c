@@ -381,14 +381,49 @@ oom:
 
 /* ---- numbers ---- */
 
+/* Width in bits of a numeric type's values. */
+int fc_type_bits(uint32_t type)
+{
+    switch (type) {
+    case PT_INT8:
+    case PT_UINT8:
+    case PT_FLAGS8:
+    case PT_ENUMFLAGS8:
+    case PT_L4PROTO:
+    case PT_SOCKFAMILY:
+    case PT_SIGTYPE:
+        return 8;
+    case PT_INT16:
+    case PT_UINT16:
+    case PT_FLAGS16:
+    case PT_ENUMFLAGS16:
+    case PT_PORT:
+    case PT_SYSCALLID:
+        return 16;
+    case PT_INT32:
+    case PT_UINT32:
+    case PT_FLAGS32:
+    case PT_ENUMFLAGS32:
+    case PT_UID:
+    case PT_GID:
+    case PT_MODE:
+    case PT_FD32:
+    case PT_PID32:
+        return 32;
+    default:
+        return 64;
+    }
+}
+
 /*
- * One numeric constant as the compiler converts it (chk_const_num): booleans
- * exactly "true"/"false"; a port that does not start with a digit is a
- * service name; otherwise, after blanks and tabs, a '-' reads the text as a
- * signed 64-bit decimal (strtoll) and anything else as an unsigned one
- * (strtoull), the whole text consumed. The text ends at its first NUL.
+ * One numeric constant (rules-language.md §6.2), for the compiler and for
+ * building constants alike: booleans exactly "true"/"false"; a port that
+ * does not start with a digit is a service name; otherwise, after blanks and
+ * tabs, a '-' reads the text as a signed decimal and anything else as an
+ * unsigned one, the whole text consumed. Narrow types keep only their width
+ * (user.uid = -1 is 4294967295), sign-extended for signed types.
  */
-static bool conv_num(uint32_t type, const char *s, size_t n, uint64_t *out)
+bool fc_const_num(uint32_t type, const char *s, size_t n, uint64_t *out)
 {
     n = strnlen(s, n);
     if (type == PT_BOOL) {
@@ -415,14 +450,24 @@ static bool conv_num(uint32_t type, const char *s, size_t n, uint64_t *out)
     size_t i = 0;
     while (i < n && (s[i] == ' ' || s[i] == '\t'))
         i++;
+    uint64_t v;
     if (i < n && s[i] == '-') {
         int64_t x;
         if (op_parse_int64(s + i, n - i, &x))
             return false;
-        *out = (uint64_t)x;
-        return true;
+        v = (uint64_t)x;
+    } else if (op_parse_uint64(s + i, n - i, &v)) {
+        return false;
     }
-    return op_parse_uint64(s + i, n - i, out) == 0;
+    int bits = fc_type_bits(type);
+    if (bits < 64) {
+        uint64_t mask = (UINT64_C(1) << bits) - 1;
+        v &= mask;
+        if (fc_type_signed(type) && (v >> (bits - 1)) & 1)
+            v |= ~mask;
+    }
+    *out = v;
+    return true;
 }
 
 static struct knum *build_num(const struct fc_kdesc *d, struct berr *e)
@@ -451,7 +496,7 @@ static struct knum *build_num(const struct fc_kdesc *d, struct berr *e)
                          .mod = d->mod};
     k->n = d->n;
     for (uint32_t i = 0; i < d->n; i++)
-        if (!conv_num(d->type, d->items[i], item_len(d, i), &k->v[i])) {
+        if (!fc_const_num(d->type, d->items[i], item_len(d, i), &k->v[i])) {
             free(k);
             return bfail(e,
                          d->type == PT_PORT   ? "unrecognized protocol %.*s"

@@ -43,6 +43,12 @@ struct fc_kdesc {
 void **fc_konst_build(const struct fc_kdesc *d, size_t n, char *err, size_t errsz);
 void fc_konst_free(void **k, const struct fc_kdesc *d, size_t n);
 
+/* A numeric or boolean constant as a 64-bit value (§6.2), cut to the width of
+ * `type` (enum ppm_param_type) and sign-extended for signed types; false when
+ * the text is not one. The compiler converts with this same function. */
+bool fc_const_num(uint32_t type, const char *s, size_t n, uint64_t *out);
+int fc_type_bits(uint32_t type);
+
 /* Kernels: does value v satisfy constant k? (v is never NULL.) */
 bool fc_k_str(const struct fc_ctx *c, uint32_t k, const struct fc_val *v);
 bool fc_k_num(const struct fc_ctx *c, uint32_t k, const struct fc_val *v);
