@@ -8,9 +8,11 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "aot.h"
 #include "cg.h"
 #include "check.h"
 #include "fc_fvec.h"
+#include "fc_object.h"
 #include "fc_rt.h"
 #include "interp.h"
 #include "jit.h"
@@ -36,6 +38,39 @@ static void test_layout(void)
               (unsigned long long)LLVMOffsetOfElement(td, t, i), offs[i]);
     CHECK(LLVMABISizeOfType(td, t) == sizeof(struct fc_val), "fc_val size: LLVM %llu, C %zu",
           (unsigned long long)LLVMABISizeOfType(td, t), sizeof(struct fc_val));
+    /* The descriptor of rule objects, built by aot.c. */
+    LLVMTypeRef d[4];
+    aot_types(c, d);
+#define OFFS(T, ...)                                                                               \
+    {                                                                                              \
+        static const size_t o[] = {__VA_ARGS__};                                                   \
+        for (unsigned i = 0; i < sizeof(o) / sizeof(*o); i++)                                      \
+            CHECK(LLVMOffsetOfElement(td, T, i) == o[i], #T " member %u: LLVM %llu, C %zu", i,     \
+                  (unsigned long long)LLVMOffsetOfElement(td, T, i), o[i]);                        \
+    }
+    OFFS(d[0], offsetof(struct fc_fref, field), offsetof(struct fc_fref, argkind),
+         offsetof(struct fc_fref, index), offsetof(struct fc_fref, key),
+         offsetof(struct fc_fref, key_len), offsetof(struct fc_fref, type));
+    OFFS(d[1], offsetof(struct fc_kdesc, kind), offsetof(struct fc_kdesc, op),
+         offsetof(struct fc_kdesc, mod), offsetof(struct fc_kdesc, type),
+         offsetof(struct fc_kdesc, n), offsetof(struct fc_kdesc, items),
+         offsetof(struct fc_kdesc, lens));
+    OFFS(d[2], offsetof(struct fc_rule_desc, name), offsetof(struct fc_rule_desc, desc),
+         offsetof(struct fc_rule_desc, output), offsetof(struct fc_rule_desc, source),
+         offsetof(struct fc_rule_desc, tags), offsetof(struct fc_rule_desc, ntags),
+         offsetof(struct fc_rule_desc, priority), offsetof(struct fc_rule_desc, enabled),
+         offsetof(struct fc_rule_desc, nevt), offsetof(struct fc_rule_desc, evttypes));
+    OFFS(d[3], offsetof(struct fc_object, abi_version), offsetof(struct fc_object, nrules),
+         offsetof(struct fc_object, schema_hash), offsetof(struct fc_object, source_digest),
+         offsetof(struct fc_object, rules), offsetof(struct fc_object, frefs),
+         offsetof(struct fc_object, k), offsetof(struct fc_object, nfrefs),
+         offsetof(struct fc_object, nk), offsetof(struct fc_object, match));
+#undef OFFS
+    CHECK(LLVMABISizeOfType(td, d[0]) == sizeof(struct fc_fref) &&
+              LLVMABISizeOfType(td, d[1]) == sizeof(struct fc_kdesc) &&
+              LLVMABISizeOfType(td, d[2]) == sizeof(struct fc_rule_desc) &&
+              LLVMABISizeOfType(td, d[3]) == sizeof(struct fc_object),
+          "descriptor sizes differ between LLVM and C");
     LLVMDisposeTargetData(td);
     LLVMDisposeTargetMachine(tm);
     LLVMDisposeMessage(triple);
@@ -136,5 +171,10 @@ int main(void)
           KV("evt.type", "open", "evt.is_open_write", "true"), 1);
     agree("evt.buffer bcontains 656c6C", KV("evt.buffer", "hello"), 1);
     agree("proc.name exists and not fd.name exists", KV("proc.name", "x"), 1);
+    agree("fd.num == oneof (3, 4, 3)", KV("fd.num", "4"), 1);
+    agree("fd.num != allof (3, 4)", KV("fd.num", "5"), 1);
+    agree("fd.sip == anyof (10.0.0.1, 142.251.111.147)", KV("fd.sip", "142.251.111.147"), 1);
+    agree("fd.sip != 142.251.111.147", KV("fd.sip", "142.251.111.147"), 0);
+    agree("user.uid = -1", KV("user.uid", "4294967295"), 1);
     return th_done();
 }
