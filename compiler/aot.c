@@ -96,19 +96,6 @@ static LLVMValueRef array_of(struct aot *a, LLVMTypeRef t, LLVMValueRef *v, unsi
     return as_p8(a, private_global(a, LLVMConstArray(t, v, n), name));
 }
 
-static const char *joined(struct arena *ar, const struct rl_text *t)
-{
-    struct buf b;
-    buf_init(&b, ar);
-    buf_add(&b, "", 0);
-    for (size_t i = 0; i < t->n; i++) {
-        if (i)
-            buf_addc(&b, ' ');
-        buf_add(&b, t->parts[i]->value, t->parts[i]->len);
-    }
-    return buf_cstr(&b);
-}
-
 /* FNV-1a of every rules file, in command-line order. */
 static uint64_t digest(const struct session *s)
 {
@@ -167,7 +154,7 @@ static const char *meta_json(struct session *s, const struct cg_rules *cg, uint6
         buf_adds(&b, "],\"event_types\":");
         json_esc(&b, buf_cstr(&ev));
         buf_adds(&b, ",\"output\":");
-        json_esc(&b, joined(&s->arena, &r->output));
+        json_esc(&b, rl_text_join(&s->arena, &r->output));
         buf_addc(&b, '}');
     }
     buf_adds(&b, "]}");
@@ -237,8 +224,8 @@ static void add_descriptor(struct aot *a, struct session *s, const struct cg_rul
              c = ev_set_next(&rr->info->evttypes, c + 1))
             codes[nc++] = LLVMConstInt(a->i16, (uint64_t)c, 0);
         LLVMValueRef el[] = {str(a, r->name),
-                             str(a, joined(&s->arena, &r->desc)),
-                             str(a, joined(&s->arena, &r->output)),
+                             str(a, rl_text_join(&s->arena, &r->desc)),
+                             str(a, rl_text_join(&s->arena, &r->output)),
                              str(a, r->source),
                              array_of(a, a->p8, tags, (unsigned)r->ntags, "tags"),
                              u32(a, r->ntags),

@@ -500,27 +500,6 @@ static LLVMValueRef loop(struct cg *g, const struct ast_node *n, uint32_t fref,
     return res;
 }
 
-static bool endpoint_field(const struct ast_node *lhs, const char **cli, const char **srv,
-                           enum ppm_param_type *t)
-{
-    if (lhs->kind != AST_FIELD || lhs->has_arg)
-        return false;
-    const char *f = lhs->str.s;
-    if (!strcmp(f, "fd.ip") || !strcmp(f, "fd.net")) {
-        *cli = "fd.cip";
-        *srv = "fd.sip";
-        *t = !strcmp(f, "fd.net") ? PT_IPNET : PT_IPADDR;
-        return true;
-    }
-    if (!strcmp(f, "fd.port") || !strcmp(f, "fd.proto")) {
-        *cli = "fd.cport";
-        *srv = "fd.sport";
-        *t = PT_PORT;
-        return true;
-    }
-    return false;
-}
-
 /* fd.ip & co.: either endpoint; != only when both differ (interp.c). */
 static LLVMValueRef endpoints(struct cg *g, const struct ast_node *n, const char *cn,
                               const char *sn, enum ppm_param_type t)
@@ -550,7 +529,7 @@ static LLVMValueRef check(struct cg *g, const struct ast_node *n)
 {
     const char *cn, *sn;
     enum ppm_param_type et;
-    if (endpoint_field(n->lhs, &cn, &sn, &et))
+    if (chk_endpoint_field(n->lhs, &cn, &sn, &et))
         return endpoints(g, n, cn, sn, et);
     struct chk_type lt;
     char err[256];

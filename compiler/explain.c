@@ -33,26 +33,6 @@ static struct ast_node *expand(struct arena *a, const struct ast_node *n, int de
     return c;
 }
 
-static const char *joined(struct arena *a, const struct rl_text *t)
-{
-    struct buf b;
-    buf_init(&b, a);
-    buf_add(&b, "", 0);
-    for (size_t i = 0; i < t->n; i++) {
-        if (i)
-            buf_addc(&b, ' ');
-        buf_add(&b, t->parts[i]->value, t->parts[i]->len);
-    }
-    const char *s = buf_cstr(&b);
-    while (*s == ' ' || *s == '\n' || *s == '\t')
-        s++;
-    char *d = arena_strdup(a, s);
-    size_t n = strlen(d);
-    while (n && (d[n - 1] == ' ' || d[n - 1] == '\n' || d[n - 1] == '\t'))
-        d[--n] = '\0';
-    return d;
-}
-
 static void json_list(FILE *o, const char *key, const char *const *v, size_t n, bool comma)
 {
     fprintf(o, "\"%s\":[", key);
@@ -99,8 +79,8 @@ static void gather(struct session *s, const struct rl_rule *r, struct facts *f)
     struct arena *a = &s->arena;
     const struct res_rule *rr = r->resolved;
     memset(f, 0, sizeof(*f));
-    f->cond = joined(a, &r->cond);
-    f->output = joined(a, &r->output);
+    f->cond = rl_text_join(a, &r->cond);
+    f->output = rl_text_join(a, &r->output);
     f->resolved = "";
     f->events = "";
     if (rr && rr->tree) {
@@ -242,7 +222,7 @@ static void explain_json(struct session *s, const struct rl_rule *r, FILE *o)
     fprintf(o, "\"capture\":%s,\"capture_duration\":%u,", r->capture ? "true" : "false",
             r->capture_duration);
     json_kv(o, "condition", f.cond, true);
-    json_kv(o, "description", joined(&s->arena, &r->desc), true);
+    json_kv(o, "description", rl_text_join(&s->arena, &r->desc), true);
     fprintf(o, "\"enabled\":%s,", r->enabled ? "true" : "false");
     json_kv(o, "name", r->name, true);
     json_kv(o, "output", f.output, true);

@@ -648,25 +648,9 @@ static bool against_value(struct ev *e, enum ast_op op, const struct ival *v, co
 /* ---- fields with their own comparison rules (§6.4) ---- */
 
 /* fd.ip, fd.port, fd.proto, fd.net: either endpoint; != needs both to differ. */
-static bool endpoint_field(const struct ast_node *lhs, const char **cli, const char **srv)
-{
-    if (lhs->kind != AST_FIELD || lhs->has_arg)
-        return false;
-    const char *f = lhs->str.s;
-    if (!strcmp(f, "fd.ip") || !strcmp(f, "fd.net")) {
-        *cli = "fd.cip";
-        *srv = "fd.sip";
-        return true;
-    }
-    if (!strcmp(f, "fd.port") || !strcmp(f, "fd.proto")) {
-        *cli = "fd.cport";
-        *srv = "fd.sport";
-        return true;
-    }
-    return false;
-}
 
-static bool eval_endpoints(struct ev *e, const struct ast_node *n, const char *cn, const char *sn)
+static bool eval_endpoints(struct ev *e, const struct ast_node *n, const char *cn, const char *sn,
+                           enum ppm_param_type t)
 {
     struct ast_node fc = *n->lhs, fs = *n->lhs;
     fc.str.s = (char *)cn;
@@ -679,9 +663,7 @@ static bool eval_endpoints(struct ev *e, const struct ast_node *n, const char *c
         return c.ok || s.ok;
     if (!c.ok && !s.ok)
         return false;
-    enum ppm_param_type t = !strcmp(lhs, "fd.net")    ? PT_IPNET
-                            : (!strcmp(lhs, "fd.ip")) ? PT_IPADDR
-                                                      : PT_PORT;
+
     struct ast_node m = *n;
     /* Upstream fd.net uses only the first network of an `in` list. */
     struct ast_node first;
@@ -704,8 +686,9 @@ static bool eval_endpoints(struct ev *e, const struct ast_node *n, const char *c
 static bool eval_check(struct ev *e, const struct ast_node *n)
 {
     const char *cn, *sn;
-    if (endpoint_field(n->lhs, &cn, &sn))
-        return eval_endpoints(e, n, cn, sn);
+    enum ppm_param_type et;
+    if (chk_endpoint_field(n->lhs, &cn, &sn, &et))
+        return eval_endpoints(e, n, cn, sn, et);
     struct ivals l;
     eval_expr(e, n->lhs, &l);
     if (!l.ok)

@@ -82,3 +82,24 @@ bool session_compile(struct session *s)
     s->compiled = true;
     return s->diags.nerrors == before;
 }
+
+const char *rl_text_join(struct arena *a, const struct rl_text *t)
+{
+    struct buf b;
+    buf_init(&b, a);
+    buf_add(&b, "", 0);
+    for (size_t i = 0; i < t->n; i++) {
+        if (i)
+            buf_addc(&b, ' ');
+        buf_add(&b, t->parts[i]->value, t->parts[i]->len);
+    }
+    /* Falco trims outputs; the other texts read the same trimmed. */
+    const char *s = buf_cstr(&b);
+    while (*s == ' ' || *s == '\n' || *s == '\t')
+        s++;
+    char *d = arena_strdup(a, s);
+    size_t n = strlen(d);
+    while (n && (d[n - 1] == ' ' || d[n - 1] == '\n' || d[n - 1] == '\t'))
+        d[--n] = '\0';
+    return d;
+}

@@ -79,6 +79,9 @@ bool session_compile_step(struct session *s, const struct source *result);
 bool res_run(struct session *s);
 bool chk_run(struct session *s);
 
+/* A text as Falco assembles it (parts joined by one space), trimmed. */
+const char *rl_text_join(struct arena *a, const struct rl_text *t);
+
 /* The file position of an item, for contexts. */
 struct src_pos item_pos(const struct ynode *item);
 
