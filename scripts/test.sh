@@ -29,13 +29,17 @@ for t in build/fuzz/tests/fuzz/fuzz_*; do
     [ -x "$t" ] || continue
     name=$(basename "$t")
     corpus="tests/fuzz/corpus/${name#fuzz_}"
+    [ -d "$corpus" ] || corpus=""
     extra=""
     # The upstream ruleset is a good seed for the YAML-level targets.
-    case $name in fuzz_yaml | fuzz_rules) [ -d ../shared/corpus/rules ] && extra=../shared/corpus/rules ;; esac
+    case $name in
+    fuzz_yaml | fuzz_rules) [ -d ../shared/corpus/rules ] && extra=../shared/corpus/rules ;;
+    fuzz_scap) [ -d ../shared/corpus/captures ] && extra=../shared/corpus/captures ;;
+    esac
     work=$(mktemp -d)
     echo "-- $name for ${secs}s"
     "$t" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=0 "$work" "$corpus" $extra >"$work.log" 2>&1 || {
+        -print_final_stats=0 "$work" $corpus $extra >"$work.log" 2>&1 || {
         tail -n 60 "$work.log"
         echo "fuzz target $name failed"
         exit 1
