@@ -46,19 +46,21 @@ static LLVMTypeRef named(LLVMContextRef c, const char *name, LLVMTypeRef *el, un
     return t;
 }
 
-void aot_types(LLVMContextRef c, LLVMTypeRef out[4])
+void aot_types(LLVMContextRef c, LLVMTypeRef out[5])
 {
     LLVMTypeRef i16 = LLVMInt16TypeInContext(c), i32 = LLVMInt32TypeInContext(c),
                 i64 = LLVMInt64TypeInContext(c), p = LLVMPointerType(LLVMInt8TypeInContext(c), 0);
     (void)i16;
     LLVMTypeRef fref[] = {i32, i32, i64, p, i32, i32};
     LLVMTypeRef kdesc[] = {i32, i32, i32, i32, i32, p, p};
-    LLVMTypeRef rule[] = {p, p, p, p, p, i32, i32, i32, i32, p};
+    LLVMTypeRef rule[] = {p, p, p, p, p, i32, i32, i32, i32, p, p, p, i32, i32};
     LLVMTypeRef obj[] = {i32, i32, i64, i64, p, p, p, i32, i32, p};
+    LLVMTypeRef tok[] = {p, i32, i32, i32, i32};
     out[0] = named(c, "fc_fref", fref, 6);
     out[1] = named(c, "fc_kdesc", kdesc, 7);
-    out[2] = named(c, "fc_rule_desc", rule, 10);
+    out[2] = named(c, "fc_rule_desc", rule, 14);
     out[3] = named(c, "fc_object", obj, 10);
+    out[4] = named(c, "fc_out_tok", tok, 5);
 }
 
 static LLVMValueRef private_global(struct aot *a, LLVMValueRef init, const char *name)
@@ -164,8 +166,9 @@ static const char *meta_json(struct session *s, const struct cg_rules *cg, uint6
 static void add_descriptor(struct aot *a, struct session *s, const struct cg_rules *cg,
                            const char *triple)
 {
-    LLVMTypeRef ts[4];
+    LLVMTypeRef ts[5];
     aot_types(a->c, ts);
+    LLVMTypeRef t_tok = ts[4];
     a->t_fref = ts[0];
     a->t_kdesc = ts[1];
     a->t_rule = ts[2];
@@ -223,6 +226,19 @@ static void add_descriptor(struct aot *a, struct session *s, const struct cg_rul
         for (int c = ev_set_next(&rr->info->evttypes, 0); c >= 0;
              c = ev_set_next(&rr->info->evttypes, c + 1))
             codes[nc++] = LLVMConstInt(a->i16, (uint64_t)c, 0);
+        uint32_t nt = cg->nout[i], nf = cg->rule_nfrefs[i];
+        LLVMValueRef *toks = calloc(nt + 1, sizeof(*toks));
+        for (uint32_t t = 0; t < nt; t++) {
+            const struct fc_out_tok *k = &cg->out[i][t];
+            LLVMValueRef txt = as_p8(
+                a, private_global(a, LLVMConstStringInContext(a->c, k->text, k->len, 0), "tok"));
+            LLVMValueRef tel[] = {txt, u32(a, k->len), u32(a, (uint32_t)k->fref), u32(a, k->xf),
+                                  u32(a, k->width)};
+            toks[t] = LLVMConstNamedStruct(t_tok, tel, 5);
+        }
+        LLVMValueRef *fr = calloc(nf + 1, sizeof(*fr));
+        for (uint32_t f = 0; f < nf; f++)
+            fr[f] = u32(a, cg->rule_frefs[i][f]);
         LLVMValueRef el[] = {str(a, r->name),
                              str(a, rl_text_join(&s->arena, &r->desc)),
                              str(a, rl_text_join(&s->arena, &r->output)),
@@ -232,8 +248,14 @@ static void add_descriptor(struct aot *a, struct session *s, const struct cg_rul
                              u32(a, r->priority),
                              u32(a, r->enabled),
                              u32(a, nc),
-                             array_of(a, a->i16, codes, nc, "evt")};
-        rv[i] = LLVMConstNamedStruct(a->t_rule, el, 10);
+                             array_of(a, a->i16, codes, nc, "evt"),
+                             array_of(a, t_tok, toks, nt, "out"),
+                             array_of(a, a->i32, fr, nf, "rfrefs"),
+                             u32(a, nt),
+                             u32(a, nf)};
+        rv[i] = LLVMConstNamedStruct(a->t_rule, el, 14);
+        free(toks);
+        free(fr);
         free(tags);
     }
     LLVMValueRef rules = array_of(a, a->t_rule, rv, cg->nrules, "rules");

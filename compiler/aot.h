@@ -18,7 +18,7 @@ bool aot_compile(struct session *s, int opt, const char *triple, const char *out
 /* `falcoc compile RULES.yaml... -o RULES.fco [-O0..3] [--target TRIPLE]`. */
 int cmd_compile(int argc, char **argv);
 
-/* fc_fref, fc_kdesc, fc_rule_desc, fc_object as LLVM struct types. */
-void aot_types(LLVMContextRef c, LLVMTypeRef out[4]);
+/* fc_fref, fc_kdesc, fc_rule_desc, fc_object, fc_out_tok as LLVM types. */
+void aot_types(LLVMContextRef c, LLVMTypeRef out[5]);
 
 #endif

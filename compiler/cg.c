@@ -33,6 +33,8 @@ struct cg {
     struct cg_rules *out;
     uint32_t capf, capk;
     const struct rl_rule *rule; /* being lowered, for messages */
+    uint32_t *used;             /* fields the rule being lowered reads */
+    uint32_t nused, capused;
     bool failed;
 };
 
@@ -118,7 +120,29 @@ static void declare_runtime(struct cg *g)
 
 /* ---- tables: field references and constants ---- */
 
+static void note_use(struct cg *g, uint32_t fref)
+{
+    for (uint32_t i = 0; i < g->nused; i++)
+        if (g->used[i] == fref)
+            return;
+    if (g->nused == g->capused) {
+        g->capused = g->capused ? g->capused * 2 : 16;
+        g->used = arena_realloc(&g->s->arena, g->used, g->nused * sizeof(*g->used),
+                                g->capused * sizeof(*g->used));
+    }
+    g->used[g->nused++] = fref;
+}
+
+static uint32_t fref_slot(struct cg *g, const struct fc_field_ref *r);
+
 static uint32_t fref_index(struct cg *g, const struct fc_field_ref *r)
+{
+    uint32_t i = fref_slot(g, r);
+    note_use(g, i);
+    return i;
+}
+
+static uint32_t fref_slot(struct cg *g, const struct fc_field_ref *r)
 {
     struct cg_rules *o = g->out;
     for (uint32_t i = 0; i < o->nfrefs; i++) {
@@ -721,6 +745,35 @@ static void match_fn(struct cg *g, LLVMValueRef *rules, const struct ev_set *con
     }
 }
 
+/* A rule's output as tokens the runtime renders (fields in the table). */
+static void compile_output(struct cg *g, const struct rl_rule *r, uint32_t idx)
+{
+    const struct res_rule *rr = r->resolved;
+    const struct out_fmt *of = rr->output;
+    uint32_t n = of ? (uint32_t)of->n : 0;
+    struct fc_out_tok *t = arena_alloc(&g->s->arena, (n + 1) * sizeof(*t));
+    for (uint32_t i = 0; i < n; i++) {
+        const struct out_tok *k = &of->toks[i];
+        t[i] = (struct fc_out_tok){k->text, (uint32_t)k->len, -1, FC_OUT_NO_XF, (uint32_t)k->width};
+        if (!k->is_field)
+            continue;
+        const struct ast_node *e = k->expr;
+        if (e->kind == AST_XFORM && e->nkids == 1 && e->kids[0]->kind == AST_FIELD &&
+            e->xf != AST_XF_VAL) {
+            t[i].xf = e->xf;
+            e = e->kids[0];
+        }
+        if (e->kind != AST_FIELD)
+            continue; /* several fields: rendered from the text by the runtime */
+        struct fc_field_ref fr =
+            fc_field_resolve(e->str.s, e->str.len, e->arg.s, e->arg.len, e->has_arg, NULL, 0);
+        if (fr.status == FC_RESOLVE_OK)
+            t[i].fref = (int32_t)fref_slot(g, &fr);
+    }
+    g->out->out[idx] = t;
+    g->out->nout[idx] = n;
+}
+
 bool cg_build(struct session *s, LLVMContextRef c, struct cg_rules *out)
 {
     memset(out, 0, sizeof(*out));
@@ -740,6 +793,10 @@ bool cg_build(struct session *s, LLVMContextRef c, struct cg_rules *out)
     declare_runtime(&g);
     const struct rl_set *set = &s->set;
     out->rules = arena_alloc(&s->arena, (set->nrules + 1) * sizeof(*out->rules));
+    out->rule_frefs = arena_alloc(&s->arena, (set->nrules + 1) * sizeof(*out->rule_frefs));
+    out->rule_nfrefs = arena_alloc(&s->arena, (set->nrules + 1) * sizeof(*out->rule_nfrefs));
+    out->out = arena_alloc(&s->arena, (set->nrules + 1) * sizeof(*out->out));
+    out->nout = arena_alloc(&s->arena, (set->nrules + 1) * sizeof(*out->nout));
     LLVMValueRef *fns = arena_alloc(&s->arena, (set->nrules + 1) * sizeof(*fns));
     const struct ev_set **sets = arena_alloc(&s->arena, (set->nrules + 1) * sizeof(*sets));
     for (size_t i = 0; i < set->nrules; i++) {
@@ -748,7 +805,12 @@ bool cg_build(struct session *s, LLVMContextRef c, struct cg_rules *out)
         if (!r->enabled || !r->source_known || !rr || !rr->ok || !rr->info)
             continue;
         uint32_t idx = out->nrules;
+        g.used = NULL;
+        g.nused = g.capused = 0;
         fns[idx] = rule_fn(&g, r, idx);
+        out->rule_frefs[idx] = g.used;
+        out->rule_nfrefs[idx] = g.nused;
+        compile_output(&g, r, idx);
         sets[idx] = &rr->info->evttypes;
         out->rules[out->nrules++] = r;
         if (g.failed)

@@ -23,6 +23,7 @@
 
 #include "fc_abi.h"
 #include "fc_konst.h"
+#include "fc_object.h"
 #include "session.h"
 
 enum { CG_MATCH_FIRST = 0, CG_MATCH_ALL = 1 };
@@ -37,6 +38,11 @@ struct cg_rules {
     uint32_t nk;
     struct rl_rule **rules; /* index written by fc_match → rule */
     uint32_t nrules;
+    /* per rule: the fields its condition reads, and its output compiled */
+    uint32_t **rule_frefs;
+    uint32_t *rule_nfrefs;
+    struct fc_out_tok **out;
+    uint32_t *nout;
 };
 
 /* Builds the module for every compiled rule of a checked session. Returns

@@ -25,6 +25,17 @@
 #define FC_OBJECT_SYMBOL "fc_object_v1"
 #define FC_OBJECT_META_SECTION ".fco_meta"
 
+/* One piece of a rule's output: literal text, or a field to render
+ * (fref >= 0), possibly through a one-argument transformer. */
+struct fc_out_tok {
+    const char *text; /* literal text, or the token as written */
+    uint32_t len;
+    int32_t fref;   /* index into the object's field table; -1: literal */
+    uint32_t xf;    /* enum ast_xf applied to the field, or FC_OUT_NO_XF */
+    uint32_t width; /* %Nfield: pad or cut to N characters; 0: as is */
+};
+#define FC_OUT_NO_XF 0xffffffffu
+
 struct fc_rule_desc {
     const char *name;
     const char *desc;
@@ -34,8 +45,12 @@ struct fc_rule_desc {
     uint32_t ntags;
     uint32_t priority; /* 0 emergency .. 7 debug */
     uint32_t enabled;
-    uint32_t nevt;            /* event codes the rule is indexed under */
-    const uint16_t *evttypes; /* nevt codes, ascending */
+    uint32_t nevt;                /* event codes the rule is indexed under */
+    const uint16_t *evttypes;     /* nevt codes, ascending */
+    const struct fc_out_tok *out; /* the output, compiled: nout tokens */
+    const uint32_t *frefs;        /* the fields its condition reads (table indexes) */
+    uint32_t nout;
+    uint32_t nfrefs;
 };
 
 typedef uint32_t (*fc_match_fn)(struct fc_ctx *ctx, uint32_t evtype, uint32_t *out, uint32_t mode);

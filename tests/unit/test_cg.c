@@ -39,7 +39,7 @@ static void test_layout(void)
     CHECK(LLVMABISizeOfType(td, t) == sizeof(struct fc_val), "fc_val size: LLVM %llu, C %zu",
           (unsigned long long)LLVMABISizeOfType(td, t), sizeof(struct fc_val));
     /* The descriptor of rule objects, built by aot.c. */
-    LLVMTypeRef d[4];
+    LLVMTypeRef d[5];
     aot_types(c, d);
 #define OFFS(T, ...)                                                                               \
     {                                                                                              \
@@ -59,7 +59,12 @@ static void test_layout(void)
          offsetof(struct fc_rule_desc, output), offsetof(struct fc_rule_desc, source),
          offsetof(struct fc_rule_desc, tags), offsetof(struct fc_rule_desc, ntags),
          offsetof(struct fc_rule_desc, priority), offsetof(struct fc_rule_desc, enabled),
-         offsetof(struct fc_rule_desc, nevt), offsetof(struct fc_rule_desc, evttypes));
+         offsetof(struct fc_rule_desc, nevt), offsetof(struct fc_rule_desc, evttypes),
+         offsetof(struct fc_rule_desc, out), offsetof(struct fc_rule_desc, frefs),
+         offsetof(struct fc_rule_desc, nout), offsetof(struct fc_rule_desc, nfrefs));
+    OFFS(d[4], offsetof(struct fc_out_tok, text), offsetof(struct fc_out_tok, len),
+         offsetof(struct fc_out_tok, fref), offsetof(struct fc_out_tok, xf),
+         offsetof(struct fc_out_tok, width));
     OFFS(d[3], offsetof(struct fc_object, abi_version), offsetof(struct fc_object, nrules),
          offsetof(struct fc_object, schema_hash), offsetof(struct fc_object, source_digest),
          offsetof(struct fc_object, rules), offsetof(struct fc_object, frefs),
@@ -69,7 +74,8 @@ static void test_layout(void)
     CHECK(LLVMABISizeOfType(td, d[0]) == sizeof(struct fc_fref) &&
               LLVMABISizeOfType(td, d[1]) == sizeof(struct fc_kdesc) &&
               LLVMABISizeOfType(td, d[2]) == sizeof(struct fc_rule_desc) &&
-              LLVMABISizeOfType(td, d[3]) == sizeof(struct fc_object),
+              LLVMABISizeOfType(td, d[3]) == sizeof(struct fc_object) &&
+              LLVMABISizeOfType(td, d[4]) == sizeof(struct fc_out_tok),
           "descriptor sizes differ between LLVM and C");
     LLVMDisposeTargetData(td);
     LLVMDisposeTargetMachine(tm);

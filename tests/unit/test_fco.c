@@ -100,6 +100,19 @@ int main(void)
     CHECK(ok, "load: %s", err);
     if (ok) {
         CHECK(l.obj->nrules == 25, "%u rules", l.obj->nrules);
+        /* Every rule carries its compiled output and the fields it reads. */
+        for (uint32_t r = 0; r < l.obj->nrules; r++) {
+            const struct fc_rule_desc *d = &l.obj->rules[r];
+            CHECK(d->nout > 0 && d->nfrefs > 0 && d->nevt > 0, "rule '%s': %u tokens, %u fields",
+                  d->name, d->nout, d->nfrefs);
+            size_t text = 0;
+            for (uint32_t t = 0; t < d->nout; t++) {
+                CHECK(d->out[t].fref < (int32_t)l.obj->nfrefs, "rule '%s': token %u", d->name, t);
+                text += d->out[t].len + (d->out[t].fref >= 0);
+            }
+            CHECK(text >= strlen(d->output) - 1 || d->output[0] == '*',
+                  "rule '%s': tokens cover %zu of %zu bytes", d->name, text, strlen(d->output));
+        }
         char got[1024];
         fired(&l,
               KV("evt.type", "execve", "proc.name", "bash", "proc.pname", "runc", "container.id",
