@@ -1,12 +1,15 @@
 /*
- * test_cg.c - code generation: the LLVM view of struct fc_val agrees with
- * the C one, and compiled rules agree with the reference evaluator at -O0
- * and -O2 on the condition-case events and on the bundled ruleset.
+ * test_cg.c - code generation: the LLVM view of struct fc_val and of the
+ * rule-object descriptor agree with the C one, and compiled rules agree with
+ * the reference evaluator: JIT at -O0 and -O2, and an AOT object (-O2) loaded
+ * the way falcod loads it.
  */
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "aot.h"
 #include "cg.h"
@@ -131,6 +134,30 @@ static void agree(const char *cond, const char *const *kv, size_t nkv, int expec
               n ? "true" : "false", ref ? "true" : "false");
         fc_ctx_fini(&c);
         jit_free(&j);
+    }
+    if (want) {
+        char path[] = "/tmp/test_cg-XXXXXX.fco", err[400];
+        int fd = mkstemps(path, 4);
+        close(fd);
+        CHECK(aot_compile(&s, 2, NULL, path, err, sizeof(err)), "AOT '%s': %s", cond, err);
+        struct fc_loaded l;
+        bool loaded = fc_object_load(path, &l, err, sizeof(err));
+        CHECK(loaded, "load '%s': %s", cond, err);
+        if (loaded) {
+            struct fc_ctx c;
+            fc_ctx_init(&c, &fvec_provider, l.obj->frefs, l.obj->nfrefs);
+            c.data = &fv;
+            c.k = l.k;
+            fc_ctx_next_event(&c);
+            uint32_t out[4];
+            int code = fv.evtype >= 0 ? fv.evtype : l.obj->rules[0].evttypes[0];
+            uint32_t n = l.obj->match(&c, (uint32_t)code, out, CG_MATCH_ALL);
+            CHECK((n == 1) == ref, "AOT '%s': compiled %s, reference %s", cond,
+                  n ? "true" : "false", ref ? "true" : "false");
+            fc_ctx_fini(&c);
+            fc_object_unload(&l);
+        }
+        unlink(path);
     }
     fvec_free(&fv);
     session_free(&s);
