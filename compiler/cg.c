@@ -491,6 +491,10 @@ static LLVMValueRef loop(struct cg *g, const struct ast_node *n, uint32_t fref,
 {
     LLVMValueRef ca[] = {g->ctx, c32(g, fref)};
     LLVMValueRef count = call(g, g->t_count, g->f_count, ca, 2);
+    /* Ran out of values: any → false; all → true when there was at least
+     * one. Computed here, where count is known, to dominate the exit. */
+    LLVMValueRef exhausted =
+        any ? c1(g, false) : LLVMBuildICmp(g->b, LLVMIntUGT, count, c32(g, 0), "");
     LLVMBasicBlockRef entry = LLVMGetInsertBlock(g->b);
     LLVMBasicBlockRef head = block(g, "loop"), body = block(g, "body"), next = block(g, "next"),
                       done = block(g, "done");
@@ -515,9 +519,6 @@ static LLVMValueRef loop(struct cg *g, const struct ast_node *n, uint32_t fref,
     LLVMAddIncoming(i, iv, ib, 2);
     LLVMPositionBuilderAtEnd(g->b, done);
     LLVMValueRef res = LLVMBuildPhi(g->b, g->i1, "");
-    /* Ran out of values: any → false; all → true when there was at least one. */
-    LLVMValueRef exhausted =
-        any ? c1(g, false) : LLVMBuildICmp(g->b, LLVMIntUGT, count, c32(g, 0), "");
     LLVMValueRef rv[] = {exhausted, c1(g, any)};
     LLVMBasicBlockRef rb[] = {head, from_body};
     LLVMAddIncoming(res, rv, rb, 2);
@@ -536,7 +537,8 @@ static LLVMValueRef endpoints(struct cg *g, const struct ast_node *n, const char
     struct ast_node eq = *n;
     if (n->op == AST_OP_NE)
         eq.op = AST_OP_EQ;
-    bool first = t == PT_IPNET && n->rhs->kind == AST_LIST;
+    /* Falco's fd.net uses only the first network of a plain `in` list. */
+    bool first = t == PT_IPNET && n->rhs->kind == AST_LIST && n->mod == AST_MOD_NONE;
     if (first && n->rhs->nkids == 0)
         return c1(g, false);
     struct cond_blk bc = if_begin(g, not_null(g, c), "cli");

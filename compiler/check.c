@@ -22,6 +22,7 @@
 
 #include "fc_konst.h"
 #include "lint.h"
+#include "ops.h"
 
 /* ---- types ------------------------------------------------------------- */
 
@@ -281,33 +282,6 @@ static bool parse_int(const char *v, bool sign_ok)
     return *p == '\0';
 }
 
-static bool parse_net(const char *v, int *family)
-{
-    const char *slash = strchr(v, '/');
-    if (!slash || !slash[1])
-        return false;
-    char addr[INET6_ADDRSTRLEN + 1];
-    size_t n = (size_t)(slash - v);
-    if (n >= sizeof(addr))
-        return false;
-    memcpy(addr, v, n);
-    addr[n] = '\0';
-    unsigned char tmp[16];
-    char *end;
-    long bits = strtol(slash + 1, &end, 10);
-    if (*end || !isdigit((unsigned char)slash[1]))
-        return false;
-    if (inet_pton(AF_INET, addr, tmp) == 1) {
-        *family = AF_INET;
-        return bits >= 0 && bits <= 32;
-    }
-    if (inet_pton(AF_INET6, addr, tmp) == 1) {
-        *family = AF_INET6;
-        return bits >= 0 && bits <= 128;
-    }
-    return false;
-}
-
 static bool is_hex_string(const struct ast_str *s)
 {
     if (s->len % 2)
@@ -341,19 +315,21 @@ static bool convert(struct chk_type t, enum ast_op op, const struct ast_node *c,
             return xfail(er, c, false, "filter error: unrecognized boolean value %s", v);
         return true;
     case FC_TK_IPADDR: {
-        unsigned char tmp[16];
-        int fam = t.t == PT_IPV4ADDR   ? AF_INET
-                  : t.t == PT_IPV6ADDR ? AF_INET6
-                  : strchr(v, '.')     ? AF_INET
-                                       : AF_INET6;
-        if (inet_pton(fam, v, tmp) != 1)
+        struct op_ip ip;
+        enum op_af af = t.t == PT_IPV4ADDR   ? OP_AF_INET
+                        : t.t == PT_IPV6ADDR ? OP_AF_INET6
+                                             : OP_AF_ANY;
+        if (op_ip_parse(v, c->str.len, af, &ip))
             return xfail(er, c, false, "unrecognized IP address %s", v);
         return true;
     }
     case FC_TK_IPNET: {
-        int fam;
-        if (!parse_net(v, &fam) || (t.t == PT_IPV4NET && fam != AF_INET) ||
-            (t.t == PT_IPV6NET && fam != AF_INET6))
+        /* The parser the runtime builds the constant with decides. */
+        struct op_net net;
+        enum op_af af = t.t == PT_IPV4NET   ? OP_AF_INET
+                        : t.t == PT_IPV6NET ? OP_AF_INET6
+                                            : OP_AF_ANY;
+        if (op_net_parse(v, c->str.len, af, &net))
             return xfail(er, c, false, "unrecognized IP network %s", v);
         return true;
     }

@@ -163,13 +163,14 @@ static int b64val(int c)
 }
 
 /* Plain base64 decoding, padding optional; false on anything else: bad
- * characters, more than two '=', bits left over that are not zero. */
+ * characters, more than two '=' (which are optional and not counted), bits
+ * left over that are not zero. */
 static bool b64(struct ev *e, const char *s, size_t n, const char **out, size_t *outn)
 {
     size_t pad = 0;
     while (n && s[n - 1] == '=')
         n--, pad++;
-    if (n % 4 == 1 || pad > 2 || (pad && !n) || (pad && (n + pad) % 4))
+    if (n % 4 == 1 || pad > 2 || (pad && !n))
         return false;
     char *o = arena_alloc(&e->a, n + 1);
     size_t k = 0;
@@ -452,18 +453,72 @@ static bool ci_contains(const char *h, size_t hn, const char *nd, size_t nn)
     return false;
 }
 
+/* Length of the well-formed UTF-8 sequence at s, or 0; *sub gets the length
+ * of the maximal ill-formed subpart when it is not well formed. */
+static size_t utf8_seq(const unsigned char *s, size_t n, size_t *sub)
+{
+    unsigned c = s[0];
+    size_t need = c < 0x80                 ? 1
+                  : c >= 0xC2 && c <= 0xDF ? 2
+                  : c >= 0xE0 && c <= 0xEF ? 3
+                  : c >= 0xF0 && c <= 0xF4 ? 4
+                                           : 0;
+    *sub = 1;
+    if (need <= 1)
+        return need;
+    unsigned lo = 0x80, hi = 0xBF; /* the second byte's range depends on the first */
+    if (c == 0xE0)
+        lo = 0xA0;
+    else if (c == 0xED)
+        hi = 0x9F;
+    else if (c == 0xF0)
+        lo = 0x90;
+    else if (c == 0xF4)
+        hi = 0x8F;
+    for (size_t i = 1; i < need; i++) {
+        if (i >= n || s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xBF)) {
+            *sub = i;
+            return 0;
+        }
+    }
+    return need;
+}
+
 static bool full_regex(const char *pat, size_t pn, const char *s, size_t n)
 {
+    /* Invalid UTF-8 reads as U+FFFD, one per maximal ill-formed subpart. */
+    char *clean = malloc(n * 3 + 1);
+    size_t cn = 0;
+    for (size_t i = 0; i < n;) {
+        size_t sub, k = utf8_seq((const unsigned char *)s + i, n - i, &sub);
+        if (k) {
+            memcpy(clean + cn, s + i, k);
+            cn += k;
+            i += k;
+        } else {
+            memcpy(clean + cn, "\xEF\xBF\xBD", 3);
+            cn += 3;
+            i += sub;
+        }
+    }
+    s = clean;
+    n = cn;
     int code;
     PCRE2_SIZE off;
     pcre2_code *re =
-        pcre2_compile((PCRE2_SPTR)pat, pn, PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code, &off, NULL);
-    if (!re)
+        /* RE2, Falco's engine, reads UTF-8: '.' is a character, not a byte. */
+        pcre2_compile((PCRE2_SPTR)pat, pn,
+                      PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+                      &code, &off, NULL);
+    if (!re) {
+        free(clean);
         return false;
+    }
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
     int rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
     pcre2_match_data_free(md);
     pcre2_code_free(re);
+    free(clean);
     return rc >= 0;
 }
 
@@ -636,6 +691,11 @@ static bool against_value(struct ev *e, enum ast_op op, const struct ival *v, co
         return op == AST_OP_NE ? !eq : eq;
     }
     default: {
+        /* A field on the right is raw bytes, never hex text. */
+        if (op == AST_OP_BCONTAINS)
+            return w->len == 0 || memmem(v->p, v->len, w->p, w->len) != NULL;
+        if (op == AST_OP_BSTARTSWITH)
+            return v->len >= w->len && !memcmp(v->p, w->p, w->len);
         struct ast_node c = {0};
         c.kind = AST_STR;
         c.str.s = arena_strndup(&e->a, w->p, w->len);

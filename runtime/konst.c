@@ -435,7 +435,8 @@ bool fc_const_num(uint32_t type, const char *s, size_t n, uint64_t *out)
             return false;
         return true;
     }
-    if (type == PT_PORT && !(n && s[0] >= '0' && s[0] <= '9')) {
+    /* A port is a number ("+22" too) or else a service name. */
+    if (type == PT_PORT && !(n && ((s[0] >= '0' && s[0] <= '9') || s[0] == '+'))) {
         char name[256], buf[1024];
         struct servent se, *r = NULL;
         if (n >= sizeof(name))
