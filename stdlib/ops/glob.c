@@ -36,12 +36,12 @@ enum { U_LIT, U_ANY, U_SET };
 struct unit {
     uint8_t kind;
     uint8_t byte; /* U_LIT: the byte, lowered for iglob */
-    uint16_t set; /* U_SET: index into sets */
+    uint32_t set; /* U_SET: index into sets */
 };
 
 struct seg {
-    uint32_t start;  /* first unit */
-    uint32_t len;    /* units (= bytes matched) */
+    uint32_t start;         /* first unit */
+    uint32_t len;           /* units (= bytes matched) */
     struct ops_probe probe; /* literal segments: the search's filter bytes */
     uint32_t literal;       /* all units are U_LIT: compare lits[] directly */
 };
@@ -50,7 +50,7 @@ struct op_glob {
     uint32_t nseg;
     uint32_t nunit;
     uint32_t nset;
-    bool never;  /* no subject can match (trailing '\', empty bracket, ...) */
+    bool never; /* no subject can match (trailing '\', empty bracket, ...) */
     bool icase;
     bool exact;
     struct seg *segs;
@@ -78,11 +78,6 @@ struct bset {
 static inline bool bs_has(const struct bset *s, unsigned b)
 {
     return s->w[b >> 6] >> (b & 63) & 1;
-}
-
-static inline void bs_add(struct bset *s, unsigned b)
-{
-    s->w[b >> 6] |= 1ull << (b & 63);
 }
 
 static int bs_count(const struct bset *s)
@@ -146,63 +141,303 @@ static struct bset folded_span(bool icase, unsigned lo, unsigned hi)
     return s;
 }
 
-/* Outcome of glibc's "skip the rest of a bracket that matched" loop started
- * at p: the index just past the closing ']', SKIP_FAIL, or SKIP_LITERAL when
- * it runs into the end of the pattern (glibc then re-reads the '[' as a
- * literal character). */
-#define SKIP_FAIL ((size_t)-1)
-#define SKIP_LITERAL ((size_t)-2)
+/*
+ * glibc reads a bracket with a loop of "steps" (one element each: a byte, a
+ * range, [:class:], [=c=], [.c.]) until ']', the end of the pattern or an
+ * error; a byte that matches an element leaves through the "skip" loop,
+ * which reads on to a ']' with simpler rules. Both loops are functions of a
+ * position in the pattern only, so their results are memoised per position:
+ * a pattern full of unterminated '[' (each one a bracket read to the end,
+ * then re-read as a literal) compiles in linear time instead of quadratic.
+ */
 
-static size_t bracket_skip(const uchar *pat, size_t p)
+/* Memo codes for a skip or a step chain. */
+enum {
+    R_UNKNOWN = 0,
+    R_FAIL = -1,    /* skip: error; chain: error (remaining bytes fail) */
+    R_LITERAL = -2, /* reached the end of the pattern: a literal '[' */
+    R_END = -3,     /* chain: closed by ']' */
+};
+
+struct gctx {
+    const uchar *pat; /* NUL-terminated, plus one more NUL */
+    size_t plen;
+    bool icase;
+    int32_t *skip;    /* per position: skip result, R_* or end + 1 */
+    int8_t *term;     /* per step start: R_FAIL, R_LITERAL or R_END (0 unknown) */
+    int8_t *anymatch; /* per step start: 1 + (some element's skip reaches a ']') */
+    int32_t *lb;      /* per step start: what happens to byte '[' (as skip) */
+    int32_t *dot;     /* dot[i]: first j >= i with ".]" at j, or plen */
+    uint32_t *trail;  /* scratch: positions visited by a walk (2 x ctx_words) */
+};
+
+static size_t ctx_words(size_t plen)
 {
-    uchar c;
-    while ((c = pat[p++]) != ']') {
-        if (c == 0)
-            return SKIP_LITERAL;
-        if (c == '\\') {
-            if (pat[p] == 0)
-                return SKIP_FAIL;
-            p++;
-        } else if (c == '[' && pat[p] == ':') {
-            size_t start = p, n = 0;
-            for (;;) {
-                c = pat[++p];
-                if (++n == CLASS_MAX)
-                    return SKIP_FAIL;
-                if (pat[p] == ':' && pat[p + 1] == ']')
-                    break;
-                if (c < 'a' || c >= 'z') {
-                    p = start - 2; /* not a class: resume at the ':' */
-                    break;
-                }
-            }
-            p += 2;
-        } else if (c == '[' && pat[p] == '=') {
-            if (pat[++p] == 0)
-                return SKIP_FAIL;
-            c = pat[++p];
-            if (c != '=' || pat[p + 1] != ']')
-                return SKIP_FAIL;
-            p += 2;
-        } else if (c == '[' && pat[p] == '.') {
-            for (;;) {
-                c = pat[++p];
-                if (c == 0)
-                    return SKIP_FAIL;
-                if (c == '.' && pat[p + 1] == ']')
-                    break;
-            }
-            p += 2;
-        }
-    }
-    return p;
+    return plen + 3;
 }
 
-/* One group of subject bytes that succeed with the same continuation. */
+/* One step of the skip loop at p: the next position, or a result. */
+static int32_t skip_step(const struct gctx *x, size_t *pp)
+{
+    const uchar *pat = x->pat;
+    size_t p = *pp;
+    uchar c = pat[p++];
+    if (c == ']')
+        return (int32_t)p + 1; /* an end position, encoded */
+    if (c == 0)
+        return R_LITERAL;
+    if (c == '\\') {
+        if (pat[p] == 0)
+            return R_FAIL;
+        p++;
+    } else if (c == '[' && pat[p] == ':') {
+        size_t start = p, n = 0;
+        for (;;) {
+            c = pat[++p];
+            if (++n == CLASS_MAX)
+                return R_FAIL;
+            if (pat[p] == ':' && pat[p + 1] == ']')
+                break;
+            if (c < 'a' || c >= 'z') {
+                p = start - 2; /* not a class: go on at the ':' */
+                break;
+            }
+        }
+        p += 2;
+    } else if (c == '[' && pat[p] == '=') {
+        if (pat[++p] == 0)
+            return R_FAIL;
+        c = pat[++p];
+        if (c != '=' || pat[p + 1] != ']')
+            return R_FAIL;
+        p += 2;
+    } else if (c == '[' && pat[p] == '.') {
+        size_t j = (size_t)x->dot[p + 1];
+        if (j >= x->plen)
+            return R_FAIL;
+        p = j + 2;
+    }
+    *pp = p;
+    return R_UNKNOWN;
+}
+
+/* Result of the skip loop started at p: R_FAIL, R_LITERAL or end + 1. */
+static int32_t skip_from(const struct gctx *x, size_t p)
+{
+    size_t n = 0, at = p;
+    int32_t r;
+    for (;;) {
+        if (x->skip[at]) {
+            r = x->skip[at];
+            break;
+        }
+        x->trail[n++] = (uint32_t)at;
+        size_t next = at;
+        r = skip_step(x, &next);
+        if (r != R_UNKNOWN)
+            break;
+        at = next;
+    }
+    while (n)
+        x->skip[x->trail[--n]] = r;
+    return r;
+}
+
+/* One step of the bracket loop: up to two elements (a lone byte may be
+ * followed by a range that reuses it as its start), then how it goes on. */
+struct step {
+    int nitems;
+    struct {
+        struct bset cand; /* raw subject bytes the element matches */
+        size_t skip_from; /* where glibc's skip loop starts for them */
+    } item[2];
+    int end; /* R_UNKNOWN: go on at next; R_END: closed, next is after ']'; R_LITERAL; R_FAIL */
+    size_t next;
+};
+
+static void item(struct step *st, struct bset cand, size_t from)
+{
+    st->item[st->nitems].cand = cand;
+    st->item[st->nitems].skip_from = from;
+    st->nitems++;
+}
+
+static struct bset one_byte(unsigned b)
+{
+    return bs_span(b, b);
+}
+
+/* Read "[.c.]" whose '.' is at start: the symbol's length and where it ends. */
+static bool collsym(const struct gctx *x, size_t start, size_t *len, size_t *after)
+{
+    size_t j = (size_t)x->dot[start + 1];
+    if (j >= x->plen)
+        return false;
+    *len = j - start - 1;
+    *after = j + 2;
+    return true;
+}
+
+static void scan_step(const struct gctx *x, size_t q, bool first, struct step *st)
+{
+    const uchar *pat = x->pat;
+    const bool icase = x->icase;
+    size_t p = q + 1, len;
+    uchar c = pat[q], cold;
+    bool is_range;
+    st->nitems = 0;
+    st->end = R_FAIL;
+    if (!first && c == ']') {
+        st->end = R_END;
+        st->next = q + 1;
+        return;
+    }
+    if (c == 0) {
+        st->end = R_LITERAL; /* unterminated: '[' is re-read as a literal */
+        return;
+    }
+    if (c == '\\') {
+        if (pat[p] == 0)
+            return;
+        c = fold(icase, pat[p++]);
+        goto normal;
+    }
+    if (c == '[' && pat[p] == ':') {
+        char name[CLASS_MAX + 1];
+        size_t start = p;
+        len = 0;
+        for (;;) {
+            if (len == CLASS_MAX)
+                return;
+            c = pat[++p];
+            if (c == ':' && pat[p + 1] == ']') {
+                p += 2;
+                break;
+            }
+            if (c < 'a' || c >= 'z') {
+                p = start;
+                c = '[';
+                goto normal;
+            }
+            name[len++] = (char)c;
+        }
+        name[len] = 0;
+        const struct bset *cls = class_set(name);
+        if (!cls)
+            return;
+        item(st, *cls, p);
+        st->end = R_UNKNOWN;
+        st->next = p;
+        return;
+    }
+    if (c == '[' && pat[p] == '=') {
+        size_t start = p;
+        c = pat[++p];
+        if (c == 0) {
+            p = start;
+            c = '[';
+            goto normal;
+        }
+        const uchar eq = c;
+        c = pat[++p];
+        if (c != '=' || pat[p + 1] != ']') {
+            p = start;
+            c = '[';
+            goto normal;
+        }
+        p += 2;
+        item(st, one_byte(eq), p); /* compared with the raw byte */
+        st->end = R_UNKNOWN;
+        st->next = p;
+        return;
+    }
+    if (c == '[' && pat[p] == '.') {
+        const uchar sym = pat[p + 1];
+        if (!collsym(x, p, &len, &p))
+            return;
+        is_range = pat[p] == '-' && pat[p + 1] != 0;
+        if (len != 1)
+            return;
+        if (!is_range)
+            item(st, one_byte(sym), p);
+        cold = sym;
+        c = pat[p++];
+    } else {
+        c = fold(icase, c);
+    normal:
+        is_range = pat[p] == '-' && pat[p + 1] != 0 && pat[p + 1] != ']';
+        if (!is_range)
+            item(st, folded_span(icase, c, c), p);
+        cold = c;
+        c = pat[p++];
+    }
+    if (c == '-' && pat[p] != ']') {
+        uchar cend = pat[p++];
+        if (cend == '[' && pat[p] == '.') {
+            const uchar sym = pat[p + 1];
+            if (!collsym(x, p, &len, &p) || len != 1)
+                return;
+            cend = sym;
+        } else {
+            if (cend == '\\')
+                cend = pat[p++];
+            if (cend == 0)
+                return;
+            cend = fold(icase, cend);
+        }
+        /* The C locale collates by byte value. */
+        item(st, folded_span(icase, cold, cend), p);
+        c = pat[p++];
+    }
+    st->end = R_UNKNOWN;
+    st->next = p - 1; /* the character just read starts the next step */
+}
+
+/* Fill the chain memos (term, anymatch, lb) for the steps from q on. */
+static void chain(const struct gctx *x, size_t q)
+{
+    size_t n = 0, at = q;
+    struct step st;
+    uint32_t *order = x->trail + ctx_words(x->plen); /* skip_from() uses the lower half */
+    while (!x->term[at]) {
+        order[n++] = (uint32_t)at;
+        scan_step(x, at, false, &st);
+        if (st.end != R_UNKNOWN)
+            break;
+        at = st.next;
+    }
+    /* Back to front: each step's values from its own elements and its
+     * successor's. */
+    while (n) {
+        size_t v = order[--n];
+        scan_step(x, v, false, &st);
+        int8_t term;
+        int8_t any = 0;
+        int32_t lb = R_UNKNOWN;
+        if (st.end == R_UNKNOWN) {
+            term = x->term[st.next];
+            any = (int8_t)(x->anymatch[st.next] - 1);
+            lb = x->lb[st.next];
+        } else {
+            term = (int8_t)st.end;
+            lb = st.end == R_END ? R_END : st.end; /* END, LITERAL or FAIL */
+        }
+        for (int k = st.nitems - 1; k >= 0; k--) {
+            int32_t r = skip_from(x, st.item[k].skip_from);
+            any |= r > 0;
+            if (bs_has(&st.item[k].cand, '['))
+                lb = r;
+        }
+        x->term[v] = term;
+        x->anymatch[v] = (int8_t)(any + 1);
+        x->lb[v] = lb;
+    }
+}
+
+/* Subject bytes that succeed, grouped by where the pattern continues. */
 struct outcome {
-    struct bset ok;
-    size_t next[4]; /* distinct continuations seen (at most a few) */
     struct bset by[4];
+    size_t next[4];
     int nnext;
 };
 
@@ -218,180 +453,77 @@ static void outcome_add(struct outcome *o, const struct bset *bytes, size_t next
         else
             o->next[o->nnext++] = next;
     }
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 4; k++)
         o->by[i].w[k] |= bytes->w[k];
-        o->ok.w[k] |= bytes->w[k];
+}
+
+static const struct bset lbracket = {.w = {0, 1ull << ('[' - 64), 0, 0}};
+
+/* Bytes that matched an element go through the skip loop, whose result r
+ * is the same for all of them: past a ']' they succeed (unless the bracket
+ * is negated); at the end of the pattern only '[' does, as a literal. */
+static void settle(struct outcome *o, const struct bset *bytes, int32_t r, bool neg, size_t p_init)
+{
+    if (r == R_LITERAL) {
+        if (bs_has(bytes, '['))
+            outcome_add(o, &lbracket, p_init);
+    } else if (r > 0 && !neg) {
+        outcome_add(o, bytes, (size_t)r - 1);
     }
 }
 
-/* Members found by the scan go through the skip loop; its result is the
- * same for all of them. */
-static void matched(struct outcome *o, const struct bset *hit, size_t skip, bool neg,
-                    size_t p_init)
-{
-    if (skip == SKIP_LITERAL) {
-        if (bs_has(hit, '['))
-            outcome_add(o, &(struct bset){.w = {0, 1ull << ('[' - 64), 0, 0}}, p_init);
-    } else if (skip != SKIP_FAIL && !neg) {
-        outcome_add(o, hit, skip);
-    }
-}
-
-/* The bracket element ending at pat[p - 1] matches the bytes in `cand`:
- * those still scanning leave the scan through the skip loop. */
-static void take(struct outcome *o, struct bset *rem, struct bset cand, const uchar *pat,
-                 size_t p, bool neg, size_t p_init)
-{
-    struct bset hit;
-    bool any = false;
-    for (int k = 0; k < 4; k++) {
-        hit.w[k] = rem->w[k] & cand.w[k];
-        rem->w[k] &= ~cand.w[k];
-        any |= hit.w[k] != 0;
-    }
-    if (any)
-        matched(o, &hit, bracket_skip(pat, p), neg, p_init);
-}
-
-static struct bset one_byte(unsigned b)
-{
-    return bs_span(b, b);
-}
-
-/* Walk the bracket opened at pat[open] once for all subject bytes: `rem`
- * holds the bytes still scanning; an element that matches some of them
- * sends those through the skip loop. What is left at the end succeeds
- * (negated bracket closed by ']'), fails, or - the bracket being
- * unterminated - compares against a literal '['. */
-static void compile_bracket(const uchar *pat, size_t open, bool icase, struct outcome *o)
+/* Walk the bracket opened at pat[open] for all subject bytes at once:
+ * `rem` holds the bytes still scanning; each element sends the ones it
+ * matches through the skip loop. What is left at the end succeeds (negated
+ * bracket closed by ']'), fails, or compares against a literal '['. Once
+ * the rest of the walk can only decide the fate of '[' (it ends without a
+ * ']' and no element's skip reaches one), the memos answer at once. */
+static void compile_bracket(const struct gctx *x, size_t open, struct outcome *o)
 {
     struct bset rem = {{~0ull, ~0ull, ~0ull, ~0ull}};
-    size_t p = open + 1;
-    const size_t p_init = p;
-    const bool neg = pat[p] == '!' || pat[p] == '^';
-    uchar c, cold;
+    const size_t p_init = open + 1;
+    const bool neg = x->pat[p_init] == '!' || x->pat[p_init] == '^';
+    size_t q = p_init + neg;
+    bool first = true;
+    struct step st;
     memset(o, 0, sizeof *o);
-    if (neg)
-        p++;
-    c = pat[p++];
     for (;;) {
-        if (c == '\\') {
-            if (pat[p] == 0)
-                return; /* everything left fails */
-            c = fold(icase, pat[p++]);
-            goto normal;
-        } else if (c == '[' && pat[p] == ':') {
-            char name[CLASS_MAX + 1];
-            size_t len = 0, start = p;
-            for (;;) {
-                if (len == CLASS_MAX)
-                    return;
-                c = pat[++p];
-                if (c == ':' && pat[p + 1] == ']') {
-                    p += 2;
-                    break;
-                }
-                if (c < 'a' || c >= 'z') {
-                    p = start;
-                    c = '[';
-                    goto normal;
-                }
-                name[len++] = (char)c;
-            }
-            name[len] = 0;
-            const struct bset *cls = class_set(name);
-            if (!cls)
+        if (!first) {
+            if (!x->term[q])
+                chain(x, q);
+            if (x->term[q] != R_END && x->anymatch[q] == 1) {
+                if (bs_has(&rem, '['))
+                    settle(o, &lbracket, x->lb[q], neg, p_init);
                 return;
-            take(o, &rem, *cls, pat, p, neg, p_init);
-            c = pat[p++];
-        } else if (c == '[' && pat[p] == '=') {
-            size_t start = p;
-            c = pat[++p];
-            if (c == 0) {
-                p = start;
-                c = '[';
-                goto normal;
-            }
-            uchar eq = c;
-            c = pat[++p];
-            if (c != '=' || pat[p + 1] != ']') {
-                p = start;
-                c = '[';
-                goto normal;
-            }
-            p += 2;
-            take(o, &rem, one_byte(eq), pat, p, neg, p_init);
-            c = pat[p++];
-        } else if (c == 0) {
-            /* Unterminated: the '[' is re-read as a literal character. */
-            if (bs_has(&rem, '['))
-                outcome_add(o, &(struct bset){.w = {0, 1ull << ('[' - 64), 0, 0}}, p_init);
-            return;
-        } else {
-            bool is_range;
-            if (c == '[' && pat[p] == '.') {
-                size_t start = p, len = 0;
-                for (;;) {
-                    c = pat[++p];
-                    if (c == '.' && pat[p + 1] == ']') {
-                        p += 2;
-                        break;
-                    }
-                    if (c == 0)
-                        return;
-                    len++;
-                }
-                is_range = pat[p] == '-' && pat[p + 1] != 0;
-                if (len != 1)
-                    return;
-                const uchar sym = pat[start + 1];
-                if (!is_range)
-                    take(o, &rem, one_byte(sym), pat, p, neg, p_init);
-                cold = sym;
-                c = pat[p++];
-            } else {
-                c = fold(icase, c);
-            normal:
-                is_range = pat[p] == '-' && pat[p + 1] != 0 && pat[p + 1] != ']';
-                if (!is_range)
-                    take(o, &rem, folded_span(icase, c, c), pat, p, neg, p_init);
-                cold = c;
-                c = pat[p++];
-            }
-            if (c == '-' && pat[p] != ']') {
-                uchar cend = pat[p++];
-                if (cend == '[' && pat[p] == '.') {
-                    size_t start = p, len = 0;
-                    for (;;) {
-                        c = pat[++p];
-                        if (c == '.' && pat[p + 1] == ']') {
-                            p += 2;
-                            break;
-                        }
-                        if (c == 0)
-                            return;
-                        len++;
-                    }
-                    if (len != 1)
-                        return;
-                    cend = pat[start + 1];
-                } else {
-                    if (cend == '\\')
-                        cend = pat[p++];
-                    if (cend == 0)
-                        return;
-                    cend = fold(icase, cend);
-                }
-                /* The C locale collates by byte value. */
-                take(o, &rem, folded_span(icase, cold, cend), pat, p, neg, p_init);
-                c = pat[p++];
             }
         }
-        if (c == ']')
-            break;
+        scan_step(x, q, first, &st);
+        for (int k = 0; k < st.nitems; k++) {
+            struct bset hit;
+            bool any = false;
+            for (int w = 0; w < 4; w++) {
+                hit.w[w] = rem.w[w] & st.item[k].cand.w[w];
+                rem.w[w] &= ~st.item[k].cand.w[w];
+                any |= hit.w[w] != 0;
+            }
+            if (any)
+                settle(o, &hit, skip_from(x, st.item[k].skip_from), neg, p_init);
+        }
+        if (st.end == R_END) {
+            if (neg)
+                outcome_add(o, &rem, st.next);
+            return;
+        }
+        if (st.end == R_LITERAL) {
+            if (bs_has(&rem, '['))
+                outcome_add(o, &lbracket, p_init);
+            return;
+        }
+        if (st.end == R_FAIL)
+            return;
+        q = st.next;
+        first = false;
     }
-    if (neg)
-        outcome_add(o, &rem, p);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -410,15 +542,53 @@ static size_t align8(size_t n)
 static size_t block_size(const struct shape *sh)
 {
     /* Each '[' yields at most one unit, hence at most one set. */
-    size_t nset = sh->nbracket;
     return align8(sizeof(struct op_glob)) + align8((sh->nstar + 1) * sizeof(struct seg)) +
-           align8(sh->plen * sizeof(struct unit)) + align8(sh->plen) + nset * 32;
+           align8(sh->plen * sizeof(struct unit)) + align8(sh->plen) + sh->nbracket * 32;
 }
 
-/* Lay out the program in mem (block_size(sh) bytes) from the NUL-terminated
- * pattern pat. */
-static struct op_glob *build(const uchar *pat, const struct shape *sh, bool icase, void *mem)
+/* Bytes of compile-time scratch for a pattern of plen bytes. */
+static size_t scratch_size(size_t plen)
 {
+    size_t w = ctx_words(plen);
+    return align8(plen + 2) + align8(w) * 2 + w * sizeof(int32_t) * 3 + 2 * w * sizeof(uint32_t);
+}
+
+/* Set up the memos in `scratch` and copy the pattern there, NUL-terminated
+ * twice (a step may peek one byte past the first NUL). */
+static void ctx_init(struct gctx *x, const char *pattern, const struct shape *sh, bool icase,
+                     void *scratch)
+{
+    size_t w = ctx_words(sh->plen);
+    char *q = scratch;
+    memset(scratch, 0, scratch_size(sh->plen));
+    uchar *pat = (uchar *)q;
+    memcpy(pat, pattern, sh->plen);
+    q += align8(sh->plen + 2);
+    x->term = (int8_t *)q;
+    q += align8(w);
+    x->anymatch = (int8_t *)q;
+    q += align8(w);
+    x->skip = (int32_t *)q;
+    q += w * sizeof(int32_t);
+    x->lb = (int32_t *)q;
+    q += w * sizeof(int32_t);
+    x->dot = (int32_t *)q;
+    q += w * sizeof(int32_t);
+    x->trail = (uint32_t *)q;
+    x->pat = pat;
+    x->plen = sh->plen;
+    x->icase = icase;
+    for (size_t i = sh->plen + 3; i-- > 0;)
+        x->dot[i] = i + 1 < sh->plen && pat[i] == '.' && pat[i + 1] == ']' ? (int32_t)i
+                    : i < sh->plen                                         ? x->dot[i + 1]
+                                                                           : (int32_t)sh->plen;
+}
+
+/* Lay out the program in mem (block_size(sh) bytes). */
+static struct op_glob *build(const struct gctx *x, const struct shape *sh, void *mem)
+{
+    const uchar *pat = x->pat;
+    const bool icase = x->icase;
     struct op_glob *g = mem;
     char *q = (char *)mem + align8(sizeof *g);
     g->segs = (struct seg *)q;
@@ -459,7 +629,7 @@ static struct op_glob *build(const uchar *pat, const struct shape *sh, bool icas
             i += 2;
         } else if (c == '[') {
             struct outcome o;
-            compile_bracket(pat, i, icase, &o);
+            compile_bracket(x, i, &o);
             if (o.nnext == 0) {
                 g->never = true;
                 break;
@@ -485,7 +655,7 @@ static struct op_glob *build(const uchar *pat, const struct shape *sh, bool icas
                 u.byte = ops_lower[lo]; /* exactly both cases of one letter */
             } else {
                 u.kind = U_SET;
-                u.set = (uint16_t)g->nset;
+                u.set = g->nset;
                 memcpy(g->sets[g->nset++], bytes->w, 32);
             }
             i = o.next[pick];
@@ -525,17 +695,19 @@ struct op_glob *op_glob_compile(const char *pattern, size_t plen, bool icase)
 {
     struct shape sh;
     measure(pattern, plen, &sh);
-    uchar *pat = malloc(sh.plen + 2);
-    void *mem = malloc(block_size(&sh));
-    if (!pat || !mem) {
-        free(pat);
-        free(mem);
+    if (sh.plen > INT32_MAX / 2)
         return NULL;
+    void *scratch = malloc(scratch_size(sh.plen));
+    void *mem = malloc(block_size(&sh));
+    struct op_glob *g = NULL;
+    if (scratch && mem) {
+        struct gctx x;
+        ctx_init(&x, pattern, &sh, icase, scratch);
+        g = build(&x, &sh, mem);
+        mem = NULL;
     }
-    memcpy(pat, pattern, sh.plen);
-    pat[sh.plen] = pat[sh.plen + 1] = 0; /* the bracket walk may peek one past a NUL */
-    struct op_glob *g = build(pat, &sh, icase, mem);
-    free(pat);
+    free(scratch);
+    free(mem);
     return g;
 }
 
@@ -566,6 +738,8 @@ static inline bool unit_ok(const struct op_glob *g, const struct unit *u, uchar 
 static bool seg_at(const struct op_glob *g, const struct seg *sg, const uchar *s)
 {
     const uchar *lit = g->lits + sg->start;
+    if (sg->len == 0)
+        return true;
     if (sg->literal && !g->icase)
         return memcmp(s, lit, sg->len) == 0;
     const struct unit *u = g->units + sg->start;
@@ -634,12 +808,12 @@ bool op_glob(const char *pattern, size_t plen, const char *s, size_t n, bool ica
     struct shape sh;
     measure(pattern, plen, &sh);
     if (sh.plen <= STACK_PATTERN) {
-        uchar pat[STACK_PATTERN + 2];
+        _Alignas(16) char scratch[4096];
         _Alignas(16) char mem[4608];
-        if (block_size(&sh) <= sizeof mem) {
-            memcpy(pat, pattern, sh.plen);
-            pat[sh.plen] = pat[sh.plen + 1] = 0;
-            return op_glob_match(build(pat, &sh, icase, mem), s, n);
+        if (block_size(&sh) <= sizeof mem && scratch_size(sh.plen) <= sizeof scratch) {
+            struct gctx x;
+            ctx_init(&x, pattern, &sh, icase, scratch);
+            return op_glob_match(build(&x, &sh, mem), s, n);
         }
     }
     struct op_glob *g = op_glob_compile(pattern, plen, icase);

@@ -63,9 +63,9 @@ static int hexdigit(char c)
 static int parse_v6(const char *s, size_t n, uint8_t out[16])
 {
     uint8_t tmp[16] = {0};
-    size_t at = 0;          /* bytes written */
+    size_t at = 0;           /* bytes written */
     size_t gap = (size_t)-1; /* where '::' stood, in bytes */
-    size_t i = 0, tok = 0;  /* tok: start of the current group */
+    size_t i = 0, tok = 0;   /* tok: start of the current group */
     unsigned val = 0;
     int ndig = 0;
 
@@ -172,7 +172,7 @@ int op_net_parse(const char *s, size_t n, enum op_af af, struct op_net *out)
         return -EINVAL;
     net.prefix = (uint8_t)prefix;
     for (unsigned b = prefix; b < bits; b++)
-        net.base.addr[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+        net.base.addr[b / 8] &= (uint8_t) ~(0x80u >> (b % 8));
     *out = net;
     return 0;
 }

@@ -29,8 +29,8 @@ struct mitem {
 struct op_modset {
     enum op_strop op;
     enum op_mod mod;
-    size_t n;              /* list length, duplicates included */
-    struct op_strset *eq;  /* '=' / '!=' */
+    size_t n;             /* list length, duplicates included */
+    struct op_strset *eq; /* '=' / '!=' */
     char *pool;
     struct mitem items[];
 };

@@ -17,8 +17,8 @@
 
 struct reading {
     bool neg;
-    bool overflow;  /* magnitude above UINT64_MAX */
-    uint64_t mag;   /* saturated at UINT64_MAX */
+    bool overflow; /* magnitude above UINT64_MAX */
+    uint64_t mag;  /* saturated at UINT64_MAX */
 };
 
 static int read_decimal(const char *s, size_t n, struct reading *r)

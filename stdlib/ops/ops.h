@@ -216,13 +216,19 @@ static inline bool op_mod_result(enum op_mod mod, size_t nsat, size_t n)
 /* Falco's regex: RE2 in POSIX (egrep) syntax, full match (anchored at both
  * ends), UTF-8. The pattern is checked against RE2's POSIX grammar (no \d,
  * \b, (?...), back-references, lazy or possessive quantifiers; counted
- * repetition at most 1000) and translated to an equivalent PCRE2 pattern,
- * compiled with PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED and JIT.
- * '^' / '$' match at line starts / ends as in RE2 without one_line; '.'
- * matches any character but '\n'. Subjects are UTF-8; invalid sequences are
- * replaced by U+FFFD before matching (as the newest Falco does), so invalid
- * input never errors. On compile failure returns NULL and writes
- * "<reason>: <where>" (RE2's wording) into err. */
+ * repetition at most 1000, also nested) and translated to an equivalent
+ * PCRE2 pattern, compiled with PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED
+ * and JIT. '^' / '$' match at line starts / ends as in RE2 without one_line;
+ * '.' matches any character but '\n'; negated classes match '\n'. Subjects
+ * are UTF-8; invalid sequences are replaced by U+FFFD before matching (as the
+ * newest Falco does), so invalid input never errors. The pattern ends at its
+ * first NUL. On compile failure returns NULL and writes "<reason>: <where>"
+ * into err: RE2's wording where RE2 fails too, else a limit of ours
+ * ("expression nested too deeply", beyond 1000 levels) or PCRE2's
+ * ("regular expression is too large").
+ * Matching backtracks under a step limit and then falls back to PCRE2's
+ * automaton with a bounded workspace; if both give up (pathological pattern
+ * and subject) the result is false. */
 struct op_regex;
 struct op_regex *op_regex_compile(const char *pattern, size_t plen, char *err, size_t errsz);
 bool op_regex_match(const struct op_regex *re, const char *s, size_t n);
@@ -244,7 +250,7 @@ enum op_af {
 };
 
 struct op_ip {
-    uint8_t family; /* OP_AF_INET or OP_AF_INET6 */
+    uint8_t family;   /* OP_AF_INET or OP_AF_INET6 */
     uint8_t addr[16]; /* network byte order; IPv4 uses the first 4 bytes, rest zero */
 };
 

@@ -86,9 +86,10 @@ const uchar *ops_ifind(const uchar *h, size_t n, const uchar *lneedle, size_t nn
  * of the longest proper border of needle[0..i]. */
 void ops_kmp_table(const uchar *needle, size_t nn, uint32_t *t);
 
-/* op_regex_match() through its fallback engine only (pcre2_dfa_match),
- * so tests can check that path against the same references. */
+/* op_regex_match() through its fallback engine only (pcre2_dfa_match), so
+ * tests can check that path against the same references: 1 match, 0 no
+ * match, -1 the engine gave up (workspace exhausted). */
 struct op_regex;
-bool ops_regex_match_dfa(const struct op_regex *re, const char *s, size_t n);
+int ops_regex_match_dfa(const struct op_regex *re, const char *s, size_t n);
 
 #endif

@@ -13,10 +13,10 @@
  * a prefix of the value's, so the search stops with a match.
  *
  * A search only backtracks at nodes that have glob edges: the literal child
- * is tried first, then each glob child in turn. A trie node sits at a fixed
- * depth and is only ever compared with the value component at that depth, so
- * each node is visited at most once and the total work is bounded by the trie
- * size, whatever the value; recursion depth is bounded by the longest entry.
+ * is tried first, then each matching glob child in turn. A trie node sits at
+ * a fixed depth and is only ever compared with the value component at that
+ * depth, so each node is visited at most once and the total work is bounded
+ * by the trie size, whatever the value.
  */
 #include <stdlib.h>
 
@@ -307,7 +307,11 @@ void op_pmatch_free(struct op_pmatch *pm)
 /* Match                                                                   */
 /* ---------------------------------------------------------------------- */
 
-/* Does some entry below `node` match the value's components from `pos` on? */
+/* Does some entry below `node` match the value's components from `pos` on?
+ * Candidates for one component are the literal child, then the glob children
+ * that match it; all but the last are tried by recursion and the last by
+ * iteration, so the stack only grows at real branch points - at most one
+ * level per entry that leaves the path being followed. */
 static bool walk(const struct op_pmatch *pm, uint32_t node, const uchar *s, size_t n, size_t pos)
 {
     for (;;) {
@@ -320,23 +324,19 @@ static bool walk(const struct op_pmatch *pm, uint32_t node, const uchar *s, size
             return false; /* the value ran out before any entry did */
         const uchar *slash = memchr(s + pos, '/', n - pos);
         size_t end = slash ? (size_t)(slash - s) : n;
-        uint32_t child = lit_child(pm, node, s + pos, end - pos);
-        if (!nd->glob_count) {
-            if (!child)
-                return false;
-            node = child;
-            pos = end;
-            continue;
-        }
-        if (child && walk(pm, child, s, n, end))
-            return true;
+        uint32_t next = lit_child(pm, node, s + pos, end - pos);
         for (uint32_t k = 0; k < nd->glob_count; k++) {
             const struct pm_gedge *ge = &pm->gedges[nd->glob_first + k];
-            if (op_glob_match(ge->glob, (const char *)s + pos, end - pos) &&
-                walk(pm, ge->child, s, n, end))
+            if (!op_glob_match(ge->glob, (const char *)s + pos, end - pos))
+                continue;
+            if (next && walk(pm, next, s, n, end))
                 return true;
+            next = ge->child;
         }
-        return false;
+        if (!next)
+            return false;
+        node = next;
+        pos = end;
     }
 }
 

@@ -10,18 +10,23 @@
  * first parsed here with RE2's POSIX grammar - which also produces RE2's
  * errors for what Falco rejects (\d, \b, (?...), back-references, counted
  * repetition above 1000, ...) - and re-emitted in an unambiguous PCRE2 form:
- * every literal and class member as \x{...}, stacked repetitions ("a**",
- * legal in POSIX RE2, an error in PCRE2) grouped or squashed, POSIX classes
- * expanded. The result is compiled in UTF mode, anchored at both ends (the
- * compile options, not "^...$" text), '^'/'$' per line with LF newlines as
- * RE2 without one_line, and JIT-compiled.
+ * literals other than ASCII letters and digits, and all class members, as
+ * \x{...}; classes as sorted code point ranges (POSIX names expanded);
+ * groups as plain "(" under PCRE2_NO_AUTO_CAPTURE; stacked repetitions
+ * ("a**", legal in POSIX RE2, an error in PCRE2) squashed or grouped. The
+ * result is compiled in UTF mode, anchored at both ends (the compile
+ * options, not "^...$" text), '^'/'$' per line with LF newlines as RE2
+ * without one_line, and JIT-compiled.
  *
  * RE2 never backtracks; PCRE2 does. A rule's regex meets attacker-controlled
  * command lines, so every match runs under a match limit and, when the
- * limit is hit, is answered again with pcre2_dfa_match(), which simulates
- * all paths at once in polynomial time. For a full match the two engines
- * agree: whether some path matches the whole subject does not depend on
- * which path a backtracker would prefer.
+ * limit is hit, is answered again with pcre2_dfa_match(), which follows all
+ * paths at once with a bounded workspace (so bounded time per byte). For a
+ * full match the two engines agree: whether some path matches the whole
+ * subject does not depend on which path a backtracker would prefer. Only
+ * if the automaton runs out of workspace as well (thousands of overlapping
+ * repetitions, on a subject that defeats the backtracker) is the answer
+ * "no match" by default.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -42,11 +47,15 @@
 #define NO_ATOM SIZE_MAX
 
 struct frame {
-    size_t group;  /* output offset of this group's "(?:" */
-    size_t atom;   /* output offset where the last atom starts, NO_ATOM after '(' or '|' */
-    int atom_w;    /* product of counted repetitions inside the last atom */
-    int max_w;     /* the same over the whole group */
-    char atom_q;   /* the last atom ends with this '*', '+' or '?' */
+    size_t group; /* output offset of this group's "(" */
+    size_t atom;  /* output offset where the last atom starts, NO_ATOM after '(' or '|' */
+    int atom_w;   /* product of counted repetitions inside the last atom */
+    int max_w;    /* the same over the whole group */
+    int atom_d;   /* parentheses nested inside the last atom, its own included */
+    int max_d;    /* the same over the whole group */
+    char atom_q;  /* the last atom ends with this '*', '+' or '?' */
+    bool bare;    /* the last atom takes a quantifier as it is (a character, a class,
+                     a group); false for '^', '$' and quantified atoms */
 };
 
 struct xl {
@@ -56,7 +65,6 @@ struct xl {
     size_t len, cap;
     struct frame *fr;
     int depth, frcap;
-    int wraps; /* groups added for repetitions, pattern-wide */
     char *err;
     size_t errsz;
     bool failed;
@@ -274,8 +282,8 @@ static bool add_range(struct xl *x, struct ranges *rs, uint32_t lo, uint32_t hi)
 
 struct pgroup {
     const char *name;
-    uint8_t n;           /* ranges used */
-    uint8_t r[4][2];     /* ascending ASCII ranges */
+    uint8_t n;       /* ranges used */
+    uint8_t r[4][2]; /* ascending ASCII ranges */
 };
 
 static const struct pgroup posix_groups[] = {
@@ -459,29 +467,37 @@ static struct frame *top(struct xl *x)
     return &x->fr[x->depth];
 }
 
-static void set_atom(struct xl *x, size_t at, int w)
+static void set_atom(struct xl *x, size_t at, int w, int d, bool bare)
 {
     struct frame *f = top(x);
+    f->bare = bare;
     f->atom = at;
     f->atom_w = w;
+    f->atom_d = d;
     f->atom_q = 0;
     if (w > f->max_w)
         f->max_w = w;
+    if (d > f->max_d)
+        f->max_d = d;
 }
 
-/* Put "(?:" in front of the last atom. */
+/* Make the last atom quantifiable: put it in a group unless it is bare.
+ * Groups are plain "(": the pattern is compiled with PCRE2_NO_AUTO_CAPTURE,
+ * and PCRE2 limits the nesting of "(?" groups far below its own limit. */
 static bool wrap_atom(struct xl *x)
 {
     struct frame *f = top(x);
-    /* Groups written plus groups added stay below PCRE2's nesting limit. */
-    if (++x->wraps > DEPTH_MAX)
+    /* Open groups plus the groups inside this atom stay below PCRE2's limit. */
+    if (x->depth + ++f->atom_d > DEPTH_MAX)
         return fail(x, "expression nested too deeply", NULL, 0);
-    if (!reserve(x, 3))
+    if (f->atom_d > f->max_d)
+        f->max_d = f->atom_d;
+    if (!reserve(x, 2))
         return false;
-    memmove(x->out + f->atom + 3, x->out + f->atom, x->len - f->atom);
-    memcpy(x->out + f->atom, "(?:", 3);
-    x->len += 3;
-    return true;
+    memmove(x->out + f->atom + 1, x->out + f->atom, x->len - f->atom);
+    x->out[f->atom] = '(';
+    x->len++;
+    return emits(x, ")");
 }
 
 static bool repeat_op(struct xl *x, char op)
@@ -495,10 +511,11 @@ static bool repeat_op(struct xl *x, char op)
         x->out[x->len - 1] = f->atom_q;
         return true;
     }
-    if (!wrap_atom(x) || !emits(x, ")"))
+    if (!f->bare && !wrap_atom(x))
         return false;
     char q[1] = {op};
     f->atom_q = op;
+    f->bare = false;
     return emit(x, q, 1);
 }
 
@@ -557,11 +574,12 @@ static bool counted(struct xl *x, size_t start, int lo, int hi)
     if ((lo >= 2 || hi >= 2) && w > REPEAT_MAX)
         return fail(x, "invalid repetition size", text, tlen);
     char buf[32];
-    int k = hi == lo    ? snprintf(buf, sizeof buf, "){%d}", lo)
-            : hi == -1 ? snprintf(buf, sizeof buf, "){%d,}", lo)
-                       : snprintf(buf, sizeof buf, "){%d,%d}", lo, hi);
-    if (!wrap_atom(x) || !emit(x, buf, (size_t)k))
+    int k = hi == lo   ? snprintf(buf, sizeof buf, "{%d}", lo)
+            : hi == -1 ? snprintf(buf, sizeof buf, "{%d,}", lo)
+                       : snprintf(buf, sizeof buf, "{%d,%d}", lo, hi);
+    if ((!f->bare && !wrap_atom(x)) || !emit(x, buf, (size_t)k))
         return false;
+    f->bare = false;
     f->atom_w = w > REPEAT_MAX ? REPEAT_MAX + 1 : w;
     f->atom_q = 0;
     if (f->atom_w > f->max_w)
@@ -582,7 +600,7 @@ static bool push_frame(struct xl *x)
     if (x->depth + 1 > DEPTH_MAX)
         return fail(x, "expression nested too deeply", NULL, 0);
     x->depth++;
-    *top(x) = (struct frame){x->len, NO_ATOM, 1, 1, 0};
+    *top(x) = (struct frame){x->len, NO_ATOM, 1, 1, 0, 0, 0, false};
     return true;
 }
 
@@ -597,7 +615,7 @@ static bool translate(struct xl *x)
         switch (c) {
         case '(':
             x->i++;
-            if (!push_frame(x) || !emits(x, "(?:"))
+            if (!push_frame(x) || !emits(x, "("))
                 return false;
             break;
         case '|':
@@ -614,7 +632,7 @@ static bool translate(struct xl *x)
                 return false;
             struct frame done = *top(x);
             x->depth--;
-            set_atom(x, done.group, done.max_w);
+            set_atom(x, done.group, done.max_w, done.max_d + 1, true);
             break;
         }
         case '^':
@@ -624,13 +642,13 @@ static bool translate(struct xl *x)
             x->i++;
             if (!emit(x, s, 1))
                 return false;
-            set_atom(x, at, 1);
+            set_atom(x, at, 1, 0, c == '.'); /* PCRE2 does not repeat ^ or $ alone */
             break;
         }
         case '[':
             if (!parse_class(x))
                 return false;
-            set_atom(x, at, 1);
+            set_atom(x, at, 1, 1, x->out[at] == '['); /* or a "(?!)" group */
             break;
         case '*':
         case '+':
@@ -650,23 +668,24 @@ static bool translate(struct xl *x)
             x->i++;
             if (!emit_cp(x, '{'))
                 return false;
-            set_atom(x, at, 1);
+            set_atom(x, at, 1, 0, true);
             break;
         }
         case '\\': {
             uint32_t cp;
             if (!parse_escape(x, &cp))
                 return false;
-            if (cp >= 0xd800 && cp <= 0xdfff ? !emits(x, "(?!)") : !emit_cp(x, cp))
+            bool sur = cp >= 0xd800 && cp <= 0xdfff;
+            if (sur ? !emits(x, "(?!)") : !emit_cp(x, cp))
                 return false;
-            set_atom(x, at, 1);
+            set_atom(x, at, 1, 1, !sur);
             break;
         }
         default: {
             uint32_t cp;
             if (!next_rune(x, &cp) || !emit_cp(x, cp))
                 return false;
-            set_atom(x, at, 1);
+            set_atom(x, at, 1, 0, true);
             break;
         }
         }
@@ -693,8 +712,8 @@ struct op_regex {
 
 struct op_regex *op_regex_compile(const char *pattern, size_t plen, char *err, size_t errsz)
 {
-    struct xl x = {.re = (const uchar *)pattern, .n = strnlen(pattern, plen), .err = err,
-                   .errsz = errsz};
+    struct xl x = {
+        .re = (const uchar *)pattern, .n = strnlen(pattern, plen), .err = err, .errsz = errsz};
     struct op_regex *re = NULL;
     pcre2_compile_context *cctx = NULL;
     if (err && errsz)
@@ -708,11 +727,11 @@ struct op_regex *op_regex_compile(const char *pattern, size_t plen, char *err, s
         goto out;
     }
     pcre2_set_newline(cctx, PCRE2_NEWLINE_LF);
-    pcre2_set_parens_nest_limit(cctx, 2 * DEPTH_MAX + 8);
+    pcre2_set_parens_nest_limit(cctx, DEPTH_MAX + 8);
     int code;
     PCRE2_SIZE off;
     const uint32_t opts = PCRE2_UTF | PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED | PCRE2_MULTILINE |
-                          PCRE2_ALT_CIRCUMFLEX | PCRE2_NEVER_UCP;
+                          PCRE2_ALT_CIRCUMFLEX | PCRE2_NEVER_UCP | PCRE2_NO_AUTO_CAPTURE;
     PCRE2_SPTR text = (PCRE2_SPTR)(x.out ? x.out : "");
     re->code = pcre2_compile(text, x.len, opts | PCRE2_ENDANCHORED, &code, &off, cctx);
     /* pcre2_dfa_match() (10.42) does not honour PCRE2_ENDANCHORED, so its
@@ -755,11 +774,18 @@ void op_regex_free(struct op_regex *re)
     free(re);
 }
 
+/* The automaton's workspace (ints). Its size caps the states followed in
+ * parallel, hence the time per subject byte (about 2700 states); a pattern
+ * needing more (a thousand overlapping optional repetitions) makes the
+ * automaton give up. */
+#define DFA_WORDS 16384
+
 /* Per-thread scratch: created lazily, destroyed by the key's destructor. */
 struct scratch {
     pcre2_match_data *md;
     uchar *buf; /* repaired subjects */
     size_t cap;
+    int dfa_ws[DFA_WORDS];
 };
 
 static pthread_key_t scratch_key;
@@ -881,17 +907,18 @@ static const uchar *repair(struct scratch *sc, const uchar *s, size_t n, size_t 
     return sc->buf;
 }
 
-#define DFA_WORDS 4096
-
-/* The automaton's answer: pcre2_dfa_match() reports the longest match from
- * the start first, and a full match exists exactly when that one reaches the
- * end. */
-static bool dfa_full_match(const struct op_regex *re, struct scratch *sc, const uchar *s,
-                           size_t n)
+/* The automaton's answer: 1 match, 0 no match, -1 gave up. pcre2_dfa_match()
+ * reports the longest match from the start first, and a full match exists
+ * exactly when that one reaches the end. */
+static int dfa_full_match(const struct op_regex *re, struct scratch *sc, const uchar *s, size_t n)
 {
-    int ws[DFA_WORDS];
-    int rc = pcre2_dfa_match(re->dfa, s, n, 0, PCRE2_NO_UTF_CHECK, sc->md, NULL, ws, DFA_WORDS);
-    return rc >= 0 && pcre2_get_ovector_pointer(sc->md)[1] == n;
+    int rc =
+        pcre2_dfa_match(re->dfa, s, n, 0, PCRE2_NO_UTF_CHECK, sc->md, NULL, sc->dfa_ws, DFA_WORDS);
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return 0;
+    if (rc < 0)
+        return -1;
+    return pcre2_get_ovector_pointer(sc->md)[1] == n;
 }
 
 /* Subject ready for PCRE2: valid UTF-8, repaired into scratch if need be. */
@@ -916,13 +943,14 @@ bool op_regex_match(const struct op_regex *re, const char *str, size_t n)
     if (rc != PCRE2_ERROR_MATCHLIMIT && rc != PCRE2_ERROR_DEPTHLIMIT &&
         rc != PCRE2_ERROR_HEAPLIMIT && rc != PCRE2_ERROR_JIT_STACKLIMIT)
         return false;
-    /* Too much backtracking: ask the automaton instead. */
-    return dfa_full_match(re, sc, s, n);
+    /* Too much backtracking: ask the automaton instead. If it gives up too
+     * (pathological pattern and subject), the check is false. */
+    return dfa_full_match(re, sc, s, n) == 1;
 }
 
-bool ops_regex_match_dfa(const struct op_regex *re, const char *str, size_t n)
+int ops_regex_match_dfa(const struct op_regex *re, const char *str, size_t n)
 {
     struct scratch *sc = scratch_get();
     const uchar *s = sc ? prepare(sc, str, &n) : NULL;
-    return s && dfa_full_match(re, sc, s, n);
+    return s ? dfa_full_match(re, sc, s, n) : -1;
 }

@@ -73,8 +73,8 @@ struct op_strset *op_strset_build(const char *const *items, const size_t *lens, 
     if (n > UINT32_MAX / 2 || pool > UINT32_MAX)
         return NULL;
     /* One block: header, slots, items, pool. */
-    size_t size = sizeof(struct op_strset) + nslots * sizeof(uint64_t) +
-                  n * sizeof(struct ss_item) + pool;
+    size_t size =
+        sizeof(struct op_strset) + nslots * sizeof(uint64_t) + n * sizeof(struct ss_item) + pool;
     struct op_strset *set = calloc(1, size);
     if (!set)
         return NULL;

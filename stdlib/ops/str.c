@@ -9,11 +9,11 @@
  * The search filters candidate positions on the needle's two rarest bytes
  * (by a static frequency table of paths and command lines) - 32 positions
  * per AVX2 step when the CPU has it, 16 per SSE2 step, memchr on the first
- * byte otherwise - and verifies the survivors whole. That is fast on real paths and command lines
- * but quadratic on adversarial input ("aaaa...b"), so the verification work
- * is metered and, once it exceeds a linear budget, the search hands over to
- * a linear algorithm: memmem (two-way) for exact search, Knuth-Morris-Pratt
- * for case-insensitive search.
+ * byte otherwise - and verifies the survivors whole. That is fast on real
+ * paths and command lines but quadratic on adversarial input ("aaaa...b"),
+ * so the verification work is metered and, once it exceeds a linear budget,
+ * the search hands over to a linear algorithm: memmem (two-way) for exact
+ * search, Knuth-Morris-Pratt for case-insensitive search.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,13 +27,14 @@
 #include <emmintrin.h>
 #endif
 
-#define UP(c) ((c) >= 'a' && (c) <= 'z' ? (c) - 32 : (c))
+#define UP(c) ((c) >= 'a' && (c) <= 'z' ? (c)-32 : (c))
 #define LO(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
 #define ROW(b)                                                                                     \
     X(b + 0), X(b + 1), X(b + 2), X(b + 3), X(b + 4), X(b + 5), X(b + 6), X(b + 7), X(b + 8),      \
         X(b + 9), X(b + 10), X(b + 11), X(b + 12), X(b + 13), X(b + 14), X(b + 15)
-#define TABLE ROW(0), ROW(16), ROW(32), ROW(48), ROW(64), ROW(80), ROW(96), ROW(112), ROW(128),   \
-              ROW(144), ROW(160), ROW(176), ROW(192), ROW(208), ROW(224), ROW(240)
+#define TABLE                                                                                      \
+    ROW(0), ROW(16), ROW(32), ROW(48), ROW(64), ROW(80), ROW(96), ROW(112), ROW(128), ROW(144),    \
+        ROW(160), ROW(176), ROW(192), ROW(208), ROW(224), ROW(240)
 
 #define X(c) (uchar)(LO(c))
 const uchar ops_lower[256] = {TABLE};
@@ -56,6 +57,7 @@ int op_cmp(const char *a, size_t an, const char *b, size_t bn)
  * rank the same), digits 100, '/' 255, ' ' 240, '-' and '.' 200, '_' 150,
  * '=' 120, ':' 110, ',' 90, other printable ASCII 50, control and non-ASCII
  * bytes 10. The search probes the needle's two lowest-ranked bytes. */
+/* clang-format off */
 static const uchar byte_rank[256] = {
      10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,
      10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,
@@ -74,6 +76,7 @@ static const uchar byte_rank[256] = {
      10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,
      10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,  10,
 };
+/* clang-format on */
 
 void ops_probe(const uchar *needle, size_t nn, struct ops_probe *pr)
 {
@@ -182,7 +185,7 @@ static inline bool window_eq(const uchar *w, const uchar *needle, size_t nn, boo
 /* Verification may cost this many byte compares beyond 4 per scanned byte
  * before the search switches to the linear fallback. */
 #define SLACK 512
-#define KMP_STACK 512
+#define KMP_STACK 1024
 
 /* The linear-time finish from h + from on. */
 static const uchar *fallback(const uchar *h, size_t n, size_t from, const uchar *needle, size_t nn,
@@ -236,31 +239,31 @@ static inline int check(const uchar *h, size_t last, const uchar *needle, size_t
  * end of the subject, re-reading some positions already seen (their bits are
  * masked off), so no scalar tail is needed. For icase, OR-ing 0x20 folds
  * both cases of a letter onto the lowered needle byte. */
-#define VECTOR_KERNEL(W, VEC, SET1, LOAD, OR, CMPEQ, AND, MOVEMASK)                               \
-    const uchar c1 = needle[i1], c2 = needle[i2];                                                 \
-    const size_t far = i1 > i2 ? i1 : i2, last = n - nn, stop = n - (W)-far;                      \
-    const VEC b1 = SET1((char)c1), b2 = SET1((char)c2);                                           \
-    const VEC o1 = SET1(icase && is_lower_letter(c1) ? 0x20 : 0);                                 \
-    const VEC o2 = SET1(icase && is_lower_letter(c2) ? 0x20 : 0);                                 \
-    size_t p = st->p;                                                                             \
-    while (p <= last) {                                                                           \
-        size_t at = p <= stop ? p : stop;                                                         \
-        VEC v1 = OR(LOAD((const VEC *)(h + at + i1)), o1);                                        \
-        VEC v2 = OR(LOAD((const VEC *)(h + at + i2)), o2);                                        \
-        uint32_t mask = (uint32_t)MOVEMASK(AND(CMPEQ(v1, b1), CMPEQ(v2, b2)));                    \
-        mask &= ~0u << (p - at); /* positions before p were seen already */                       \
-        for (; mask; mask &= mask - 1) {                                                          \
-            int r = check(h, last, needle, nn, icase, at + (size_t)__builtin_ctz(mask), st);      \
-            if (r != SCAN_MORE)                                                                   \
-                return r;                                                                         \
-        }                                                                                         \
-        p = at + (W);                                                                             \
-    }                                                                                             \
+#define VECTOR_KERNEL(W, VEC, SET1, LOAD, OR, CMPEQ, AND, MOVEMASK)                                \
+    const uchar c1 = needle[i1], c2 = needle[i2];                                                  \
+    const size_t far = i1 > i2 ? i1 : i2, last = n - nn, stop = n - (W)-far;                       \
+    const VEC b1 = SET1((char)c1), b2 = SET1((char)c2);                                            \
+    const VEC o1 = SET1(icase && is_lower_letter(c1) ? 0x20 : 0);                                  \
+    const VEC o2 = SET1(icase && is_lower_letter(c2) ? 0x20 : 0);                                  \
+    size_t p = st->p;                                                                              \
+    while (p <= last) {                                                                            \
+        size_t at = p <= stop ? p : stop;                                                          \
+        VEC v1 = OR(LOAD((const VEC *)(h + at + i1)), o1);                                         \
+        VEC v2 = OR(LOAD((const VEC *)(h + at + i2)), o2);                                         \
+        uint32_t mask = (uint32_t)MOVEMASK(AND(CMPEQ(v1, b1), CMPEQ(v2, b2)));                     \
+        mask &= ~0u << (p - at); /* positions before p were seen already */                        \
+        for (; mask; mask &= mask - 1) {                                                           \
+            int r = check(h, last, needle, nn, icase, at + (size_t)__builtin_ctz(mask), st);       \
+            if (r != SCAN_MORE)                                                                    \
+                return r;                                                                          \
+        }                                                                                          \
+        p = at + (W);                                                                              \
+    }                                                                                              \
     return SCAN_NONE
 
 #ifdef __SSE2__
-static int scan_sse2(const uchar *h, size_t n, const uchar *needle, size_t nn, size_t i1,
-                     size_t i2, bool icase, struct scan *st)
+static int scan_sse2(const uchar *h, size_t n, const uchar *needle, size_t nn, size_t i1, size_t i2,
+                     bool icase, struct scan *st)
 {
     VECTOR_KERNEL(16, __m128i, _mm_set1_epi8, _mm_loadu_si128, _mm_or_si128, _mm_cmpeq_epi8,
                   _mm_and_si128, _mm_movemask_epi8);
@@ -269,9 +272,9 @@ static int scan_sse2(const uchar *h, size_t n, const uchar *needle, size_t nn, s
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define HAVE_AVX2_KERNEL 1
-__attribute__((target("avx2"))) static int scan_avx2(const uchar *h, size_t n,
-                                                     const uchar *needle, size_t nn, size_t i1,
-                                                     size_t i2, bool icase, struct scan *st)
+__attribute__((target("avx2"))) static int scan_avx2(const uchar *h, size_t n, const uchar *needle,
+                                                     size_t nn, size_t i1, size_t i2, bool icase,
+                                                     struct scan *st)
 {
     VECTOR_KERNEL(32, __m256i, _mm256_set1_epi8, _mm256_loadu_si256, _mm256_or_si256,
                   _mm256_cmpeq_epi8, _mm256_and_si256, _mm256_movemask_epi8);
@@ -302,9 +305,10 @@ static int scan_bytes(const uchar *h, size_t n, const uchar *needle, size_t nn, 
 /* Candidates are the positions where both probe bytes match; each is then
  * verified whole. The widest vector kernel the CPU has and the subject fits
  * filters 32 or 16 positions per step; short subjects go to the scalar one. */
-static inline __attribute__((always_inline)) const uchar *
-search(const uchar *h, size_t n, const uchar *needle, size_t nn, const struct ops_probe *pr,
-       bool icase, const uint32_t *kmp)
+static inline __attribute__((always_inline)) const uchar *search(const uchar *h, size_t n,
+                                                                 const uchar *needle, size_t nn,
+                                                                 const struct ops_probe *pr,
+                                                                 bool icase, const uint32_t *kmp)
 {
     if (nn > n)
         return NULL;
@@ -312,17 +316,16 @@ search(const uchar *h, size_t n, const uchar *needle, size_t nn, const struct op
         return scan_byte(h, h + n, needle[0], icase);
     struct scan st = {0, 0, NULL};
     const size_t far = pr->i1 > pr->i2 ? pr->i1 : pr->i2;
-    int r;
+    int r = SCAN_MORE; /* the kernels answer FOUND, NONE or SLOW */
 #ifdef HAVE_AVX2_KERNEL
     if (n >= 32 + far && __builtin_cpu_supports("avx2"))
         r = scan_avx2(h, n, needle, nn, pr->i1, pr->i2, icase, &st);
-    else
 #endif
 #ifdef __SSE2__
-        if (n >= 16 + far)
+    if (r == SCAN_MORE && n >= 16 + far)
         r = scan_sse2(h, n, needle, nn, pr->i1, pr->i2, icase, &st);
-    else
 #endif
+    if (r == SCAN_MORE)
         r = scan_bytes(h, n, needle, nn, pr->i1, pr->i2, icase, &st);
     if (r == SCAN_FOUND)
         return st.hit;
@@ -361,10 +364,10 @@ bool op_icontains(const char *s, size_t n, const char *needle, size_t nn)
         return true;
     if (nn > n)
         return false;
-    /* Lower the needle on the stack when it is short. Longer needles (only
+    /* Lower the needle on the stack unless it is huge. Longer needles (only
      * field-to-field checks can produce them) take a plain loop that folds
      * both sides: no allocation on the match path, O(n * nn) at worst. */
-    uchar buf[256];
+    uchar buf[KMP_STACK];
     if (nn <= sizeof buf) {
         for (size_t i = 0; i < nn; i++)
             buf[i] = ops_lower[(uchar)needle[i]];

@@ -174,7 +174,7 @@ static void test_contains(void)
     op_needle_free(nd);
     double dt = now() - t0;
     CHECK(!r1 && !r2 && !r3, "adversarial search finds nothing");
-    CHECK(dt < 0.5, "adversarial search is linear (%.3fs)", dt);
+    CHECK(dt < 2.0, "adversarial search is linear (%.3fs)", dt);
     hay[150000] = 'B';
     memcpy(hay + 150000 - 299, needle, 299);
     CHECK(op_icontains(hay, sizeof hay - 1, needle, 300), "adversarial hit found (icase)");
@@ -200,14 +200,14 @@ static void test_contains(void)
     CHECK(bad == 0, "contains/icontains/needles agree with naive search, 20000 cases (%d bad)",
           bad);
 
-    /* Longer needles than op_icontains lowers on the stack. */
-    char big[600], bigh[1300];
+    /* Needles longer than op_icontains lowers on the stack take a plain loop. */
+    static char big[1500], bigh[3000];
     memset(big, 'Q', sizeof big);
     memset(bigh, 'q', sizeof bigh);
-    CHECK(op_icontains(bigh, sizeof bigh, big, sizeof big), "icontains, 600-byte needle");
-    bigh[300] = 'x';
-    bigh[900] = 'x';
-    CHECK(!op_icontains(bigh, sizeof bigh, big, sizeof big), "icontains, 600-byte needle, miss");
+    CHECK(op_icontains(bigh, sizeof bigh, big, sizeof big), "icontains, 1500-byte needle");
+    bigh[700] = 'x';
+    bigh[2200] = 'x';
+    CHECK(!op_icontains(bigh, sizeof bigh, big, sizeof big), "icontains, 1500-byte needle, miss");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -314,12 +314,13 @@ static void test_glob_examples(void)
         any |= globc(evil[k], subject, false);
     double dt = now() - t0;
     CHECK(!any, "pathological globs do not match");
-    CHECK(dt < 0.5, "pathological globs finish quickly (%.3fs)", dt);
+    CHECK(dt < 2.0, "pathological globs finish quickly (%.3fs)", dt);
 }
 
 static const char *const glob_pieces[] = {
-    "a", "b", "A", "*", "*", "?", "[", "]", "!", "^", "-", "\\", ":", ".", "=", "/",
-    "[:alpha:]", "[:upper:]", "[=a=]", "[.a.]", "[.b.]", "[:bad:]", "a-c", "[a", "]",
+    "a",     "b",     "A",     "*",       "*",   "?",  "[", "]",         "!",
+    "^",     "-",     "\\",    ":",       ".",   "=",  "/", "[:alpha:]", "[:upper:]",
+    "[=a=]", "[.a.]", "[.b.]", "[:bad:]", "a-c", "[a", "]",
 };
 
 static void glob_random_pattern(char *out, size_t cap)
@@ -359,19 +360,20 @@ static void test_glob_fnmatch(void)
                 bool got2 = op_glob(pat, strlen(pat), s, strlen(s), icase);
                 cases++;
                 if (want != got || got != got2)
-                    MISMATCH(bad, "%s '%s' vs '%s': fnmatch %d, ours %d/%d", icase ? "iglob" : "glob",
-                             pat, s, want, got, got2);
+                    MISMATCH(bad, "%s '%s' vs '%s': fnmatch %d, ours %d/%d",
+                             icase ? "iglob" : "glob", pat, s, want, got, got2);
             }
             op_glob_free(g);
         }
     }
     /* Paths and shell-style patterns from rules, with realistic subjects. */
-    const char *pats[] = {"/usr/bin/*", "*/.ssh/*", "/etc/*.d/*", "*.[ch]", "/proc/[0-9]*/fd/*",
-                          "*[!/]", "/dev/tty[0-9]*", "*/bin/?sh", "*redis*", "*.so.[0-9]"};
-    const char *subjects[] = {"/usr/bin/ls",     "/home/u/.ssh/id_rsa", "/etc/cron.d/job",
-                              "main.c",          "/proc/12/fd/3",       "/etc/",
-                              "/dev/tty0",       "/bin/bash",           "/usr/local/bin/zsh",
-                              "redis-server",    "libc.so.6",           "/PROC/1/FD/2"};
+    const char *pats[] = {"/usr/bin/*",        "*/.ssh/*",  "/etc/*.d/*",     "*.[ch]",
+                          "/proc/[0-9]*/fd/*", "*[!/]",     "/dev/tty[0-9]*", "*/bin/?sh",
+                          "*redis*",           "*.so.[0-9]"};
+    const char *subjects[] = {"/usr/bin/ls",  "/home/u/.ssh/id_rsa", "/etc/cron.d/job",
+                              "main.c",       "/proc/12/fd/3",       "/etc/",
+                              "/dev/tty0",    "/bin/bash",           "/usr/local/bin/zsh",
+                              "redis-server", "libc.so.6",           "/PROC/1/FD/2"};
     for (size_t p = 0; p < sizeof pats / sizeof *pats; p++)
         for (size_t s = 0; s < sizeof subjects / sizeof *subjects; s++)
             for (int icase = 0; icase < 2; icase++) {
@@ -533,8 +535,8 @@ static void test_pmatch(void)
     CHECK(bad == 0, "pmatch agrees with the naive matcher on %d cases (%d bad)", cases, bad);
 
     /* A realistic 50-entry list. */
-    const char *dirs[] = {"/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/etc",
-                          "/boot", "/lib", "/usr/lib", "/var/lib/*/data", "/opt/*/bin"};
+    const char *dirs[] = {"/bin",  "/sbin", "/usr/bin", "/usr/sbin",       "/usr/local/bin", "/etc",
+                          "/boot", "/lib",  "/usr/lib", "/var/lib/*/data", "/opt/*/bin"};
     char many[50][48];
     const char *mp[50];
     size_t ml[50];
@@ -554,8 +556,9 @@ static void test_pmatch(void)
 
 static void test_sets(void)
 {
-    const char *items[] = {"bash", "sh", "zsh", "", "sh",
-                           "a-very-long-name-beyond-63-bytes-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"};
+    const char *items[] = {
+        "bash", "sh", "zsh",
+        "",     "sh", "a-very-long-name-beyond-63-bytes-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"};
     size_t lens[6];
     for (int k = 0; k < 6; k++)
         lens[k] = strlen(items[k]);
@@ -661,8 +664,7 @@ static void test_sets(void)
 
 /* ---------------------------------------------------------------------- */
 
-static bool mod(enum op_strop op, enum op_mod m, const char *v, const char *const *items,
-                size_t n)
+static bool mod(enum op_strop op, enum op_mod m, const char *v, const char *const *items, size_t n)
 {
     size_t lens[16];
     char err[128];
@@ -837,7 +839,9 @@ static void test_regex(void)
     CHECK(RE("[\xc3\xa9]", "\xc3\xa9") == 1, "UTF-8 in a class");
     CHECK(RE("\\x{e9}", "\xc3\xa9") == 1, "\\x{e9} is U+00E9");
     CHECK(RE(".", "\xff") == 1, "invalid UTF-8 becomes U+FFFD, which . matches");
-    CHECK(RE("a.b", "a\xc3\x28" "b") == 0, "a broken sequence and the next byte stay apart");
+    CHECK(RE("a.b", "a\xc3\x28"
+                    "b") == 0,
+          "a broken sequence and the next byte stay apart");
     CHECK(RE("a..b", "a\xc3(b") == 1, "\\xc3 then '(': two characters");
     CHECK(RE("\\x{fffd}+", "\xff\xfe") == 1, "each invalid byte is one U+FFFD");
     CHECK(RE("x\\x{fffd}y", "x\xe2\x82y") == 1, "a truncated sequence is one U+FFFD");
@@ -874,6 +878,19 @@ static void test_regex(void)
     CHECK(re_error("\\xZZ", "invalid escape sequence"), "bad \\x");
     CHECK(re_error("\\\xc3\xa9", "invalid escape sequence"), "escaped non-ASCII");
 
+    /* Many quantifiers are fine; only nesting is limited. */
+    static char many[2201];
+    for (int k = 0; k < 1100; k++)
+        memcpy(many + 2 * k, "a*", 2);
+    CHECK(RE(many, "aaaa") == 1, "1100 quantifiers in a row compile and match");
+    for (int k = 0; k < 1001; k++)
+        many[k] = '(', many[1001 + k] = ')';
+    many[2002] = 0;
+    CHECK(re_error(many, "expression nested too deeply"), "1001 nested groups rejected");
+    memmove(many, many + 2, 1999);
+    many[1998] = 0;
+    CHECK(RE(many, "") == 1, "999 nested groups accepted");
+
     char err[64];
     struct op_regex *re = op_regex_compile(S("a\0("), err, sizeof err);
     CHECK(re && op_regex_match(re, "a", 1), "pattern ends at NUL (C string)");
@@ -889,7 +906,7 @@ static void test_regex(void)
     int r4 = RE("(a*)*b", as);
     double dt = now() - t0;
     CHECK(r1 == 0 && r2 == 0 && r3 == 1 && r4 == 1, "pathological regexes answer correctly");
-    CHECK(dt < 1.0, "pathological regexes finish quickly (%.3fs)", dt);
+    CHECK(dt < 2.0, "pathological regexes finish quickly (%.3fs)", dt);
 
     /* Differential against glibc's POSIX ERE engine on a shared subset. */
     int bad = 0, cases = 0;
@@ -912,9 +929,9 @@ static void test_regex(void)
             rand_str(s, below(7), "abc.");
             bool want = regexec(&posix, s, 0, NULL, 0) == 0;
             bool got = op_regex_match(ours, s, strlen(s));
-            bool dfa = ops_regex_match_dfa(ours, s, strlen(s));
+            int dfa = ops_regex_match_dfa(ours, s, strlen(s));
             cases++;
-            if (want != got || want != dfa)
+            if (want != got || (int)want != dfa)
                 MISMATCH(bad, "regex '%s' on '%s': posix %d ours %d dfa %d", pat, s, want, got,
                          dfa);
         }
@@ -1017,8 +1034,8 @@ static void test_ip(void)
         if (k % 7 == 0)
             snprintf(s, sizeof s, "%u.%u.%u.%u", below(300), below(300), below(300), below(300));
         if (k % 11 == 0)
-            snprintf(s, sizeof s, "%x::%x:%u.%u.%u.%u", below(0x1ffff), below(0x1ffff),
-                     below(256), below(256), below(256), below(256));
+            snprintf(s, sizeof s, "%x::%x:%u.%u.%u.%u", below(0x1ffff), below(0x1ffff), below(256),
+                     below(256), below(256), below(256));
         unsigned char want[16];
         int w = inet_pton(v6 ? AF_INET6 : AF_INET, s, want);
         int g = op_ip_parse(s, strlen(s), v6 ? OP_AF_INET6 : OP_AF_INET, &ip);
@@ -1026,10 +1043,17 @@ static void test_ip(void)
         if ((w == 1) != (g == 0) || (w == 1 && memcmp(want, ip.addr, v6 ? 16 : 4) != 0))
             MISMATCH(bad, "inet_pton(%s, '%s') = %d, ours %d", v6 ? "v6" : "v4", s, w, g);
     }
-    const char *v6ok[] = {"::", "::1", "1::", "1:2:3:4:5:6:7:8", "1::8", "fe80::1:2",
-                          "::ffff:10.0.0.1", "1:2:3:4:5:6:1.2.3.4"};
-    const char *v6bad[] = {":", ":::", "1:::2", "1:2:3:4:5:6:7:8:9", "1::2::3", "12345::",
-                           "1:2:3:4:5:6:7:8::", "::1.2.3", "1:", ":1"};
+    const char *v6ok[] = {"::",
+                          "::1",
+                          "1::",
+                          "1:2:3:4:5:6:7:8",
+                          "1::8",
+                          "fe80::1:2",
+                          "::ffff:10.0.0.1",
+                          "1:2:3:4:5:6:1.2.3.4"};
+    const char *v6bad[] = {
+        ":",       ":::", "1:::2", "1:2:3:4:5:6:7:8:9", "1::2::3", "12345::", "1:2:3:4:5:6:7:8::",
+        "::1.2.3", "1:",  ":1"};
     for (size_t k = 0; k < sizeof v6ok / sizeof *v6ok; k++) {
         unsigned char want[16];
         bool w = inet_pton(AF_INET6, v6ok[k], want) == 1;
