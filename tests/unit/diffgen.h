@@ -2,17 +2,21 @@
  * diffgen.h - the generator behind test_diff.c: a seeded PRNG, value pools,
  * a field table covering every kind of left side, random *valid* conditions
  * (rules-language.md §5-§6: and/or/not up to depth 4, every operator valid
- * for the type, modifiers on string operators, transformers, val() on the
- * right) and random field vectors drawn from the same pools, so that
- * equality and the other operators hit often.
+ * for the type, oneof/anyof/allof after the string operators, transformers,
+ * val() and transformers on the right) and random field vectors drawn from
+ * the same pools, so that equality and the other operators hit often.
+ * Pools include edge values on purpose: UTF-8 and control bytes, glob and
+ * regex metacharacters, a value longer than op_glob's stack pattern, IPv6
+ * spelled two ways, numbers with a sign, leading zeros or out of range.
  *
  * Constants are derived from a sample of what the left side can evaluate
  * to (a pool value pushed through the same transformers), then shaped for
  * the operator: a substring for contains, a prefix for startswith, a glob
  * or a regex that matches the sample or a near miss, pmatch prefixes, hex
  * for the b* operators. Only constructs code generation supports are
- * produced (cg.c reports CG_UNSUPPORTED for the rest; test_diff.c covers
- * those separately).
+ * produced (cg.c reports CG_UNSUPPORTED for the rest: getopt(), transformers
+ * over list fields, several-valued fields inside transformers or on the
+ * right; test_diff.c covers those separately).
  *
  * Everything here is static: this header is included by test_diff.c only.
  */
@@ -139,35 +143,48 @@ static char *dg_strdup(const char *s)
 
 #define POOL(a) a, NELEM(a)
 
-static const char *const P_NAME[] = {
-    "bash", "sh", "sshd", "nginx", "cat", "node", "python3", "BASH", "Bash", "caf\xc3\xa9",
-    "runc:[0:PARENT]", "", "my exe", "aGVsbG8=", "YmFzaA==", "containerd-shim", "a.b", "x*y"};
-static const char *const P_PATH[] = {"/etc/passwd",
-                                     "/etc/shadow",
-                                     "/tmp/x.sh",
-                                     "/tmp/a/b.sh",
-                                     "/opt/dir/subdir/file.txt",
-                                     "/opt/dir2/x",
-                                     "/usr/bin/",
-                                     "/usr/bin/bash",
-                                     "/",
-                                     "/bin/sh",
-                                     "L2V0Yy9wYXNzd2Q=",
-                                     "/home/user/.ssh/id_rsa",
-                                     "//etc//passwd",
-                                     "/Etc/Passwd",
-                                     "bash",
-                                     "/tmp/caf\xc3\xa9 x"};
-static const char *const P_DIR[] = {"/etc", "/tmp", "/tmp/a", "/opt/dir/subdir", "/usr/bin",
-                                    "/",    "/home/user/.ssh", "/opt/dir2", "/ETC"};
-static const char *const P_CMD[] = {"bash -c ls",       "sh -c 'echo hi'", "nginx -g daemon off;",
-                                    "cat /etc/passwd",  "python3 x.py",    "bash",
-                                    "sshd: user [priv]", "node --inspect=0.0.0.0", ""};
+static const char *const P_NAME[] = {"bash",
+                                     "sh",
+                                     "sshd",
+                                     "nginx",
+                                     "cat",
+                                     "node",
+                                     "python3",
+                                     "BASH",
+                                     "Bash",
+                                     "caf\xc3\xa9",
+                                     "runc:[0:PARENT]",
+                                     "",
+                                     "my exe",
+                                     "aGVsbG8=",
+                                     "YmFzaA==",
+                                     "containerd-shim",
+                                     "a.b",
+                                     "x*y",
+                                     "CAF\xc3\x89",
+                                     "tab\there"};
+static const char *const P_PATH[] = {"/etc/passwd", "/etc/shadow", "/tmp/x.sh", "/tmp/a/b.sh",
+                                     "/opt/dir/subdir/file.txt", "/opt/dir2/x", "/usr/bin/",
+                                     "/usr/bin/bash", "/", "/bin/sh",
+                                     "L2V0Yy9wYXNzd2Q=", "/home/user/.ssh/id_rsa", "//etc//passwd",
+                                     "/Etc/Passwd", "bash", "/tmp/caf\xc3\xa9 x",
+                                     /* longer than op_glob's 128-byte stack pattern */
+                                     "/var/lib/docker/overlay2/0123456789abcdef0123456789abcdef"
+                                     "0123456789abcdef0123456789abcdef/merged/usr/lib/x86_64-"
+                                     "linux-gnu/libc.so.6"};
+static const char *const P_DIR[] = {"/etc",     "/tmp", "/tmp/a",          "/opt/dir/subdir",
+                                    "/usr/bin", "/",    "/home/user/.ssh", "/opt/dir2",
+                                    "/ETC"};
+static const char *const P_CMD[] = {
+    "bash -c ls",        "sh -c 'echo hi'",        "nginx -g daemon off;",
+    "cat /etc/passwd",   "python3 x.py",           "bash",
+    "sshd: user [priv]", "node --inspect=0.0.0.0", "",
+    "bash\t-c\tls"};
 static const char *const P_USER[] = {"root", "nobody", "www-data", "Root", "user", "bash"};
 static const char *const P_CID[] = {"host", "", "0123456789ab", "abcdef012345", "HOST", "bash"};
-static const char *const P_EVT[] = {"open",   "openat", "execve", "connect", "accept",
-                                    "read",   "write",  "close",  "clone",   "setuid",
-                                    "mkdir",  "sendto", "ptrace", "unlinkat"};
+static const char *const P_EVT[] = {"open",  "openat", "execve", "connect", "accept",
+                                    "read",  "write",  "close",  "clone",   "setuid",
+                                    "mkdir", "sendto", "ptrace", "unlinkat"};
 static const char *const P_SNUM[] = {"-1",
                                      "0",
                                      "1",
@@ -184,26 +201,32 @@ static const char *const P_SNUM[] = {"-1",
                                      "-9223372036854775808",
                                      "-13"};
 static const char *const P_PID[] = {"1", "2", "100", "1000", "4242", "0", "-1", "65536"};
-static const char *const P_UNUM[] = {"0",   "1",     "2",          "3",
-                                     "100", "1000",  "65534",      "4294967295",
-                                     "7",   "12345", "18446744073709551615"};
+static const char *const P_UNUM[] = {
+    "0", "1", "2", "3", "100", "1000", "65534", "4294967295", "7", "12345", "18446744073709551615"};
+/* evt.num of a real event: from 1 up (evttypes.c knows `evt.num < 1` never holds) */
+static const char *const P_EVTNUM[] = {"1",     "2",          "3", "100",   "1000",
+                                       "65534", "4294967295", "7", "12345", "18446744073709551615"};
 static const char *const P_UID[] = {"0", "1", "33", "1000", "65534", "4294967295"};
 static const char *const P_CPU[] = {"0", "1", "2", "3", "-1", "7", "-500", "32767"};
 static const char *const P_BOOL[] = {"true", "false"};
 static const char *const P_PORT[] = {"22", "80", "443", "8080", "0", "53", "65535", "2222"};
 static const char *const K_PORT[] = {"ssh", "http", "https", "domain"}; /* service names */
-static const char *const P_IP[] = {"10.0.0.1",    "10.1.2.3", "192.168.1.10",   "142.251.111.147",
-                                   "127.0.0.1",   "::1",      "2001:db8::1",    "fe80::1",
-                                   "0.0.0.0",     "172.16.0.5", "::ffff:10.0.0.1", "2001:db8:1::7"};
-static const char *const P_NET[] = {"10.0.0.0/8",     "192.168.0.0/16", "142.251.0.0/16",
-                                    "127.0.0.1/32",   "2001:db8::/32",  "0.0.0.0/0",
-                                    "172.16.0.0/12",  "10.1.2.0/24",    "fe80::/10",
-                                    "142.251.0.0/8",  "::1/128",        "10.0.0.1/31",
-                                    "2001:db8:1::/48"};
-static const char *const P_BUF[] = {"hello",      "hello world",  "GET / HTTP/1.1", "aGVsbG8=",
-                                    "\x7f" "ELF", "",             "HELLO",          "abc=def",
-                                    "caf\xc3\xa9", "ZWxm"};
+static const char *const P_IP[] = {"10.0.0.1",    "10.1.2.3",   "192.168.1.10", "142.251.111.147",
+                                   "127.0.0.1",   "::1",        "2001:db8::1",  "fe80::1",
+                                   "0.0.0.0",     "172.16.0.5", "::ffff:a00:1", "2001:db8:1::7",
+                                   "2001:0db8::1"};
+static const char *const P_NET[] = {
+    "10.0.0.0/8", "192.168.0.0/16", "142.251.0.0/16",  "127.0.0.1/32", "2001:db8::/32",
+    "0.0.0.0/0",  "172.16.0.0/12",  "10.1.2.0/24",     "fe80::/10",    "142.251.0.0/8",
+    "::1/128",    "10.0.0.1/31",    "2001:db8:1::/48", "10.0.0.0/08"};
+static const char *const P_BUF[] = {
+    "hello", "hello world", "GET / HTTP/1.1", "aGVsbG8=",    "\177ELF",
+    "",      "HELLO",       "abc=def",        "caf\xc3\xa9", "ZWxm"};
 static const char *const P_TYPES[] = {"ipv4", "ipv6", "file", "unix", "pipe", "event"};
+/* odd but valid spellings of numbers (§6.2: sign, leading zeros, saturation) */
+static const char *const P_ODDNUM[] = {
+    "+5", "007", "-0", "+0", "99999999999999999999", "-99999999999999999999", "65537"};
+static const char *const P_ODDPORT[] = {"+22", "022", "00443", "+0"};
 static const char *const P_ORDNUM[] = {"0", "1", "5", "9", "10", "100", "-1", "3"};
 
 /* ---- the field table ---- */
@@ -227,7 +250,7 @@ struct fdef {
     unsigned flags;
     const char *const *pool; /* values and constants */
     size_t npool;
-    const char *const *kpool; /* extra constants only (service names) */
+    const char *const *kpool; /* extra constants only (service names, ...) */
     size_t nkpool;
 };
 
@@ -250,7 +273,7 @@ static const struct fdef FIELDS[] = {
     {"proc.pid", K_NUM, "int64", 0, POOL(P_PID), NULL, 0},
     {"proc.ppid", K_NUM, "int64", 0, POOL(P_PID), NULL, 0},
     {"evt.rawres", K_NUM, "int64", 0, POOL(P_SNUM), NULL, 0},
-    {"evt.num", K_NUM, "uint64", 0, POOL(P_UNUM), NULL, 0},
+    {"evt.num", K_NUM, "uint64", 0, POOL(P_EVTNUM), POOL(P_UNUM)},
     {"user.uid", K_NUM, "uint32", 0, POOL(P_UID), NULL, 0},
     {"evt.cpu", K_NUM, "int16", 0, POOL(P_CPU), NULL, 0},
     {"proc.apid", K_NUM, "int64", F_ANY | SPECIAL | F_NOVEC, POOL(P_PID), NULL, 0},
@@ -261,6 +284,7 @@ static const struct fdef FIELDS[] = {
     {"fd.lport", K_NUM, "port", 0, POOL(P_PORT), POOL(K_PORT)},
     {"fd.rport", K_NUM, "port", 0, POOL(P_PORT), POOL(K_PORT)},
     {"fd.port", K_NUM, "port", F_EP | SPECIAL | F_NOVEC, POOL(P_PORT), POOL(K_PORT)},
+    {"fd.proto", K_NUM, "port", F_EP | SPECIAL | F_NOVEC, POOL(P_PORT), POOL(K_PORT)},
     {"evt.is_open_write", K_BOOL, "bool", 0, POOL(P_BOOL), NULL, 0},
     {"evt.is_open_read", K_BOOL, "bool", 0, POOL(P_BOOL), NULL, 0},
     {"fd.sip", K_IP, "ipaddr", 0, POOL(P_IP), NULL, 0},
@@ -270,6 +294,8 @@ static const struct fdef FIELDS[] = {
     {"fd.ip", K_IP, "ipaddr", F_EP | SPECIAL | F_NOVEC, POOL(P_IP), NULL, 0},
     {"fd.snet", K_NET, "ipnet", SPECIAL | F_NOVEC, POOL(P_NET), NULL, 0},
     {"fd.cnet", K_NET, "ipnet", SPECIAL | F_NOVEC, POOL(P_NET), NULL, 0},
+    {"fd.lnet", K_NET, "ipnet", SPECIAL | F_NOVEC, POOL(P_NET), NULL, 0},
+    {"fd.rnet", K_NET, "ipnet", SPECIAL | F_NOVEC, POOL(P_NET), NULL, 0},
     {"fd.net", K_NET, "ipnet", F_EP | SPECIAL | F_NOVEC, POOL(P_NET), NULL, 0},
     {"evt.buffer", K_BUF, "bytebuf", 0, POOL(P_BUF), NULL, 0},
     {"fd.types", K_LIST, "charbuf", SPECIAL, POOL(P_TYPES), NULL, 0},
@@ -338,9 +364,9 @@ enum gop {
 };
 
 static const char *const OP_TEXT[O_COUNT] = {
-    "=",    "==",    "!=",    "<",     "<=",         ">",         ">=",
-    "contains", "icontains", "startswith", "endswith", "glob", "iglob", "regex",
-    "pmatch", "in",  "intersects", "exists", "bcontains", "bstartswith"};
+    "=",        "==",        "!=",         "<",        "<=",        ">",          ">=",
+    "contains", "icontains", "startswith", "endswith", "glob",      "iglob",      "regex",
+    "pmatch",   "in",        "intersects", "exists",   "bcontains", "bstartswith"};
 
 enum gmod { M_NONE, M_ONEOF, M_ANYOF, M_ALLOF, M_COUNT };
 static const char *const MOD_TEXT[M_COUNT] = {"", "oneof", "anyof", "allof"};
@@ -439,8 +465,8 @@ static struct gx *gx_field(const struct fdef *f)
 /* Can a string constant be written bare (§5.1)? Conservative. */
 static bool bare_ok(const char *s)
 {
-    static const char *const words[] = {"and", "or", "not", "oneof", "anyof", "allof", "exists",
-                                        "in", "intersects", "pmatch"};
+    static const char *const words[] = {"and",   "or",     "not", "oneof",      "anyof",
+                                        "allof", "exists", "in",  "intersects", "pmatch"};
     if (!*s)
         return false;
     for (const char *p = s; *p; p++)
@@ -453,8 +479,35 @@ static bool bare_ok(const char *s)
     return true;
 }
 
-/* A string constant as condition text: double-quoted (\\ and \" escaped), or
- * bare when allowed and the dice say so. */
+/* Length of the UTF-8 sequence at s (n bytes left) when it is valid (no
+ * overlong form, no surrogate, at most U+10FFFF) and printable for YAML (no
+ * C1 control but U+0085, no U+FFFE/U+FFFF); 0 otherwise. */
+static size_t u8len(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len = u[0] < 0x80             ? 1
+                 : (u[0] & 0xe0) == 0xc0 ? 2
+                 : (u[0] & 0xf0) == 0xe0 ? 3
+                 : (u[0] & 0xf8) == 0xf0 ? 4
+                                         : 0;
+    if (!len || len > n)
+        return 0;
+    uint32_t cp = len == 1 ? u[0] : u[0] & (0x7f >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((u[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (u[i] & 0x3f);
+    }
+    static const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < least[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+        (cp >= 0x80 && cp <= 0x9f && cp != 0x85) || cp == 0xfffe || cp == 0xffff)
+        return 0;
+    return len;
+}
+
+/* A string constant as condition text: double-quoted (\" escaped; control
+ * bytes, backslashes and bytes that are not valid UTF-8 as \xHH, so the rules
+ * file stays valid YAML), or bare when allowed and the dice say so. */
 static void emit_str(struct sb *b, const char *s, bool may_bare)
 {
     if (may_bare && bare_ok(s) && dg_pct(40)) {
@@ -462,16 +515,27 @@ static void emit_str(struct sb *b, const char *s, bool may_bare)
         return;
     }
     sb_add(b, "\"");
-    for (const char *p = s; *p; p++) {
-        if (*p == '\\' || *p == '"')
-            sb_addn(b, "\\", 1);
-        sb_addn(b, p, 1);
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t l = u8len(s + i, n - i);
+        if (c == '"') {
+            sb_add(b, "\\\"");
+            i++;
+        } else if (!l || c < 0x20 || c == 0x7f || c == '\\') {
+            /* a backslash as \x5c: a quote right after one would not end the string */
+            sb_printf(b, "\\x%02x", c);
+            i++;
+        } else {
+            sb_addn(b, s + i, l);
+            i += l;
+        }
     }
     sb_add(b, "\"");
 }
 
-static const char *const XF_NAME[] = {"", "tolower", "toupper", "b64", "basename", "len",
-                                      "concat", "join"};
+static const char *const XF_NAME[] = {"",         "tolower", "toupper", "b64",
+                                      "basename", "len",     "concat",  "join"};
 
 static void gx_print(struct sb *b, const struct gx *x)
 {
@@ -499,6 +563,30 @@ static void gx_print(struct sb *b, const struct gx *x)
     } else {
         gx_print(b, x->kid[0]);
     }
+    sb_add(b, ")");
+}
+
+/* The shape of x: as gx_print, with literals written "_" (for grouping). */
+static void gx_shape(struct sb *b, const struct gx *x)
+{
+    if (x->op == X_FIELD) {
+        sb_add(b, x->f->name);
+        return;
+    }
+    sb_add(b, XF_NAME[x->op]);
+    sb_add(b, "(");
+    if (x->op == X_JOIN)
+        sb_add(b, "_,(");
+    for (int i = 0; i < (x->op == X_CONCAT || x->op == X_JOIN ? x->n : 1); i++) {
+        if (i)
+            sb_add(b, ",");
+        if (x->kid[i])
+            gx_shape(b, x->kid[i]);
+        else
+            sb_add(b, "_");
+    }
+    if (x->op == X_JOIN)
+        sb_add(b, ")");
     sb_add(b, ")");
 }
 
@@ -622,12 +710,16 @@ static bool b64dec(const char *s, struct sb *out)
 /* Appends a possible value of x to out; false when none could be made. */
 static bool sample(const struct gx *x, struct sb *out)
 {
+    if (x->op == X_FIELD) {
+        sb_add(out, pool_pick(x->f));
+        return true;
+    }
     struct sb t = {0};
+    sb_addn(&t, "", 0);
     bool ok = true;
     switch (x->op) {
     case X_FIELD:
-        sb_add(out, pool_pick(x->f));
-        return true;
+        break;
     case X_LOWER:
     case X_UPPER:
         if ((ok = sample(x->kid[0], &t)))
@@ -747,7 +839,8 @@ static bool re_special(char c)
     return strchr(".[]()*+?{}|^$\\", c) != NULL;
 }
 
-/* A POSIX (RE2) regex that matches s (mostly). */
+/* A POSIX (RE2) regex that matches s (mostly); UTF-8 characters are kept
+ * whole (the pattern must be valid UTF-8), but '.' may stand for one. */
 static void regexify(const char *s, struct sb *out)
 {
     size_t n = strlen(s);
@@ -757,24 +850,29 @@ static void regexify(const char *s, struct sb *out)
     for (size_t i = 0; i < n;) {
         unsigned r = dg_below(100);
         unsigned char c = (unsigned char)s[i];
-        if (r < 8 && c < 0x80) {
-            sb_add(out, ".");
+        size_t l = u8len(s + i, n - i);
+        if (!l) { /* not UTF-8: no pattern can name it; match anything */
+            sb_add(out, ".*");
             i++;
+        } else if (r < 8 || (l > 1 && r < 30)) {
+            sb_add(out, ".");
+            i += l;
         } else if (r < 13) {
             sb_add(out, ".*");
-            i += dg_below(4);
-        } else if (r < 17 && c < 0x80 && !strchr("]^\\-[", (char)c)) {
+            for (unsigned k = dg_below(4); k && i < n; k--)
+                i += u8len(s + i, n - i) ? u8len(s + i, n - i) : 1;
+        } else if (r < 17 && l == 1 && !strchr("]^\\-[", (char)c)) {
             sb_printf(out, "[%c%c]", dg_pct(50) ? 'q' : '0', c);
             i++;
-        } else if (r < 20 && c < 0x80 && !re_special((char)c)) {
+        } else if (r < 20 && l == 1 && !re_special((char)c)) {
             sb_printf(out, "%c+", c);
             while (i < n && s[i] == (char)c)
                 i++;
         } else {
-            if (re_special((char)c))
+            if (l == 1 && re_special((char)c))
                 sb_add(out, "\\");
-            sb_addn(out, s + i, 1);
-            i++;
+            sb_addn(out, s + i, l);
+            i += l;
         }
     }
     if (wrap)
@@ -845,10 +943,15 @@ static void sample_str(const struct gx *x, struct sb *out)
 static void gen_const(struct sb *b, const struct gx *x, enum gop op)
 {
     struct sb s = {0}, t = {0};
+    sb_addn(&s, "", 0); /* both non-NULL from here on */
+    sb_addn(&t, "", 0);
     const struct fdef *f = x->op == X_FIELD ? x->f : NULL;
     switch (x->k) {
     case K_NUM:
-        if (f && f->kpool && !op_is_order(op) && dg_pct(20))
+        if (dg_pct(4))
+            sb_add(b, f && !strcmp(f->type, "port") ? P_ODDPORT[dg_below(NELEM(P_ODDPORT))]
+                                                    : P_ODDNUM[dg_below(NELEM(P_ODDNUM))]);
+        else if (f && f->kpool && !op_is_order(op) && dg_pct(20))
             sb_add(b, f->kpool[dg_below((unsigned)f->nkpool)]); /* a service name */
         else if (f && !f->kpool && dg_pct(10))
             sb_add(b, P_SNUM[dg_below(NELEM(P_SNUM))]); /* out of the field's range */
@@ -940,28 +1043,29 @@ static unsigned list_len(void)
     return r < 4 ? 0 : r < 88 ? 1 + dg_below(4) : 9 + dg_below(4); /* > 8: hashed sets */
 }
 
-/* A right-hand side expression of x's exact type (val() or a transformer);
- * false when there is none. */
-static bool gen_rhs_expr(struct sb *b, const struct gx *x)
+/* A right-hand side expression of x's exact type (val() or a transformer)
+ * into b, its shape into sig; false when there is none. */
+static bool gen_rhs_expr(struct sb *b, struct sb *sig, const struct gx *x)
 {
+    struct gx *y = NULL;
     if (x->k == K_STR && dg_pct(40)) {
-        gx_print(b, gen_strx(1, false, true));
-        return true;
-    }
-    if (x->k == K_NUM && !strcmp(x->type, "uint64") && dg_pct(40)) {
-        gx_print(b, gen_lenx(1));
-        return true;
-    }
-    if (x->k == K_BUF && dg_pct(40)) {
-        struct gx *y = gx_new(X_B64);
+        y = gen_strx(1, false, true);
+    } else if (x->k == K_NUM && !strcmp(x->type, "uint64") && dg_pct(40)) {
+        y = gen_lenx(1);
+    } else if (x->k == K_BUF && dg_pct(40)) {
+        y = gx_new(X_B64);
         y->kid[0] = gx_field(field_named("evt.buffer"));
+    }
+    if (y) {
         gx_print(b, y);
+        gx_shape(sig, y);
         return true;
     }
     const struct fdef *f = pick_typed(x->type);
     if (!f)
         return false;
     sb_printf(b, "val(%s)", f->name);
+    sb_printf(sig, "val(%s)", f->name);
     return true;
 }
 
@@ -1007,66 +1111,69 @@ static enum gop pick_op(const struct gx *x)
 }
 
 /*
- * The text of one check `x op rhs` into b. mod < 0: random; f2f < 0: random
- * (a field or transformer on the right when allowed). Returns false when the
- * requested shape is impossible (mod or f2f on a kind that has none).
+ * The text of one check `x op rhs` into b, and its shape (left side, operator,
+ * modifier, kind of right side: no constants) into sig, which groups
+ * failures. mod < 0: random; f2f < 0: random (a field or transformer on the
+ * right when allowed). False when the requested shape is impossible (mod or
+ * f2f on a kind that has none).
  */
-static bool gen_check_with(struct sb *b, struct gx *x, enum gop op, int mod, int f2f)
+static bool gen_check_with(struct sb *b, struct sb *sig, struct gx *x, enum gop op, int mod,
+                           int f2f)
 {
     gx_print(b, x);
+    gx_shape(sig, x);
     const struct fdef *f = x->op == X_FIELD ? x->f : NULL;
     unsigned fl = f ? f->flags : 0;
     if (op == O_EXISTS) {
         sb_add(b, " exists");
+        sb_add(sig, " exists");
         return mod <= 0 && f2f <= 0;
     }
-    /* Modifiers: on string operators, for strings and buffers (code
-     * generation supports none on numbers and addresses). */
-    bool mod_ok = op_takes_mod(op) && (x->k == K_STR || x->k == K_BUF);
+    /* Modifiers: after the string operators, on every kind that allows the
+     * operator (§5.6, §6.3). */
+    bool mod_ok = op_takes_mod(op) && x->k != K_LIST;
     if (mod < 0)
         mod = mod_ok && dg_pct(15) ? (int)(1 + dg_below(3)) : 0;
     if (mod && !mod_ok)
         return false;
-    bool f2f_ok = !mod && !(fl & F_NOF2F) && x->k != K_NET && x->k != K_LIST &&
-                  op != O_PMATCH && op != O_REGEX;
+    bool f2f_ok = !mod && !(fl & F_NOF2F) && x->k != K_NET && x->k != K_LIST && op != O_PMATCH &&
+                  op != O_REGEX;
     if (f2f < 0)
         f2f = f2f_ok && dg_pct(18);
     if (f2f && !f2f_ok)
         return false;
-    sb_add(b, " ");
-    sb_add(b, OP_TEXT[op]);
-    sb_add(b, " ");
+    sb_printf(b, " %s ", OP_TEXT[op]);
+    sb_printf(sig, " %s ", OP_TEXT[op == O_EQEQ ? O_EQ : op]); /* synonyms */
     if (mod) {
-        sb_add(b, MOD_TEXT[mod]);
-        sb_add(b, " ");
-        gen_list(b, x, op, dg_pct(5) ? 0 : 1 + dg_below(4));
+        unsigned n = dg_pct(5) ? 0 : 1 + dg_below(4);
+        sb_printf(b, "%s ", MOD_TEXT[mod]);
+        sb_printf(sig, "%s %s", MOD_TEXT[mod], n ? "(...)" : "()");
+        gen_list(b, x, op, n);
         return true;
     }
-    if (f2f) {
-        size_t n0 = b->n;
-        if (gen_rhs_expr(b, x))
-            return true;
-        b->n = n0;
-        b->p[n0] = '\0';
-        return false;
-    }
+    if (f2f)
+        return gen_rhs_expr(b, sig, x);
     if (op_is_set(op) || op == O_PMATCH) {
-        gen_list(b, x, op, list_len());
+        unsigned n = list_len();
+        sb_add(sig, n == 0 ? "()" : n > 8 ? "(9+ items)" : "(...)");
+        gen_list(b, x, op, n);
         return true;
     }
+    sb_add(sig, "C");
     gen_const(b, x, op);
     return true;
 }
 
-static void gen_check(struct sb *b)
+static void gen_check(struct sb *b, struct sb *sig)
 {
     gx_reset();
     struct gx *x = gen_lhs(-1);
     enum gop op = pick_op(x);
-    size_t n0 = b->n;
-    while (!gen_check_with(b, x, op, -1, -1)) {
-        b->n = n0;
-        b->p[n0] = '\0';
+    for (;;) {
+        sb_reset(b);
+        sb_reset(sig);
+        if (gen_check_with(b, sig, x, op, -1, -1))
+            return;
     }
 }
 
@@ -1077,6 +1184,7 @@ enum ckind { C_CHECK, C_AND, C_OR, C_NOT };
 struct cnode {
     enum ckind k;
     char *text; /* C_CHECK */
+    char *sig;  /* C_CHECK: its shape */
     int n;
     struct cnode *kid[4];
 };
@@ -1097,6 +1205,7 @@ static void cn_free(struct cnode *c)
     for (int i = 0; i < c->n; i++)
         cn_free(c->kid[i]);
     free(c->text);
+    free(c->sig);
     free(c);
 }
 
@@ -1104,6 +1213,7 @@ static struct cnode *cn_copy(const struct cnode *c)
 {
     struct cnode *d = cn_new(c->k);
     d->text = c->text ? dg_strdup(c->text) : NULL;
+    d->sig = c->sig ? dg_strdup(c->sig) : NULL;
     d->n = c->n;
     for (int i = 0; i < c->n; i++)
         d->kid[i] = cn_copy(c->kid[i]);
@@ -1112,15 +1222,16 @@ static struct cnode *cn_copy(const struct cnode *c)
 
 static struct cnode *gen_cond(int depth)
 {
-    if (depth >= 4 || dg_pct(30 + 12 * (unsigned)depth)) {
+    if (depth >= 4 || dg_pct(35 + 15 * (unsigned)depth)) {
         struct cnode *c = cn_new(C_CHECK);
-        struct sb b = {0};
-        gen_check(&b);
+        struct sb b = {0}, sig = {0};
+        gen_check(&b, &sig);
         c->text = b.p;
+        c->sig = sig.p;
         return c;
     }
     unsigned r = dg_below(100);
-    struct cnode *c = cn_new(r < 42 ? C_AND : r < 84 ? C_OR : C_NOT);
+    struct cnode *c = cn_new(r < 36 ? C_AND : r < 80 ? C_OR : C_NOT);
     c->n = c->k == C_NOT ? 1 : 2 + (int)dg_below(dg_pct(80) ? 1 : 3);
     for (int i = 0; i < c->n; i++)
         c->kid[i] = gen_cond(depth + 1);
@@ -1187,7 +1298,9 @@ static void gen_vec(struct vec *v)
     v->n = 0;
     for (size_t i = 0; i < NELEM(FIELDS); i++) {
         const struct fdef *f = &FIELDS[i];
-        if ((f->flags & F_NOVEC) || !dg_pct(70))
+        /* every real event has a type and a number: mostly given */
+        bool usual = !strcmp(f->name, "evt.type") || !strcmp(f->name, "evt.num");
+        if ((f->flags & F_NOVEC) || !dg_pct(usual ? 92 : 70))
             continue;
         if (f->k == K_LIST) {
             struct ventry *e = &v->e[v->n++];
