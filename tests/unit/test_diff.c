@@ -1,6 +1,7 @@
 /*
  * test_diff.c - the differential test: compiled rules (JIT at -O0 and at
- * -O2) agree with the reference evaluator (interp.c) on
+ * -O2, and the same rules compiled ahead of time to a rule object loaded
+ * as falcod loads it) agree with the reference evaluator (interp.c) on
  *
  *   1. the operator × type matrix: every operator (with each modifier, and
  *      with a field on the right) against every kind of left side, once
@@ -12,7 +13,8 @@
  *   3. regression cases: reproducers of disagreements found here before;
  *   4. at least 10,000 random valid conditions (diffgen.h) over random field
  *      vectors, compiled in batches of BATCH rules (one rule per condition),
- *      each batch JIT-compiled once per level and evaluated on VECS vectors.
+ *      each batch JIT-compiled once per level and AOT-compiled once, and
+ *      evaluated on VECS vectors.
  *
  * Every disagreement is a failure. The first few are printed raw (seed,
  * condition, field vector, the three verdicts); at the end all of them are
@@ -26,22 +28,25 @@
  * Environment: FALCOC_DIFF_SEED (default 20240611) seeds everything;
  * FALCOC_DIFF_N sets the number of random conditions (default 10,000);
  * FALCOC_DIFF_BATCH the rules per batch (default 125); FALCOC_DIFF_VERBOSE
- * prints timings; FALCOC_DIFF_DUMP=FILE writes the last rules file compiled.
- * Nearly all the time is LLVM's (about 2.5 ms per rule for -O0 and -O2
- * together): some 55 s for the default in a Debug build.
+ * prints timings; FALCOC_DIFF_DUMP=FILE writes the last rules file compiled;
+ * FALCOC_DIFF_AOT=0 leaves out the AOT objects. Nearly all the time is
+ * LLVM's: some 85 s for the default in a Debug build.
  */
 #include <llvm-c/Analysis.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "aot.h"
 #include "cg.h"
 #include "check.h" /* struct chk_info: a rule's event types */
 #include "diffgen.h"
 #include "events.h"
 #include "fc_fvec.h"
 #include "fc_konst.h"
+#include "fc_object.h"
 #include "fc_rt.h"
 #include "interp.h"
 #include "jit.h"
@@ -195,6 +200,12 @@ struct built {
     bool have[2];
     struct fc_ctx ctx[2];
     uint32_t *out;
+    /* The same rules compiled ahead of time (-O2) and loaded as falcod
+     * loads them; their verdicts must equal the -O2 JIT's. */
+    struct fc_loaded aot;
+    bool have_aot;
+    struct fc_ctx actx;
+    char aot_path[64];
 };
 
 static const int OPTS[2] = {0, 2};
@@ -219,6 +230,27 @@ static bool build_jits(struct built *b, char *err, size_t errsz)
         fc_ctx_init(&b->ctx[o], &fvec_provider, b->j[o].cg.frefs, b->j[o].cg.nfrefs);
         b->ctx[o].k = b->j[o].k;
     }
+    const char *env = getenv("FALCOC_DIFF_AOT");
+    if (env && !strcmp(env, "0"))
+        return true;
+    double t0 = now();
+    snprintf(b->aot_path, sizeof(b->aot_path), "/tmp/test_diff-XXXXXX.fco");
+    int fd = mkstemps(b->aot_path, 4);
+    if (fd >= 0)
+        close(fd);
+    char aerr[400];
+    bool ok = fd >= 0 && aot_compile(&b->s, 2, NULL, b->aot_path, aerr, sizeof(aerr));
+    CHECK(ok, "AOT: %s", fd >= 0 ? aerr : "no temporary file");
+    if (ok) {
+        ok = fc_object_load(b->aot_path, &b->aot, aerr, sizeof(aerr));
+        CHECK(ok, "AOT load: %s", aerr);
+    }
+    if (ok) {
+        b->have_aot = true;
+        fc_ctx_init(&b->actx, &fvec_provider, b->aot.obj->frefs, b->aot.obj->nfrefs);
+        b->actx.k = b->aot.k;
+    }
+    st.t_jit += now() - t0;
     return true;
 }
 
@@ -229,6 +261,12 @@ static void built_free(struct built *b)
             fc_ctx_fini(&b->ctx[o]);
             jit_free(&b->j[o]);
         }
+    if (b->have_aot) {
+        fc_ctx_fini(&b->actx);
+        fc_object_unload(&b->aot);
+    }
+    if (b->aot_path[0])
+        unlink(b->aot_path);
     free(b->rule);
     free(b->slot_of_no);
     free(b->out);
@@ -331,6 +369,34 @@ static bool built_eval(struct built *b, const struct vec *v, bool *ref, bool *c0
             CHECK(nf == (n ? 1u : 0u) && (!nf || one == b->out[0]),
                   "-O%d: CG_MATCH_FIRST gave %u rule(s), CG_MATCH_ALL %u", OPTS[o], nf, n);
         }
+    }
+    /* AOT: the same dispatch, run from the loaded object; rule k of the
+     * object is rule k of the JIT (one session, one code generator). */
+    if (b->have_aot) {
+        const struct fc_object *o = b->aot.obj;
+        struct fc_ctx *c = &b->actx;
+        c->data = &fv;
+        fc_ctx_next_event(c);
+        bool *got = xcalloc((size_t)b->n + 1, sizeof(bool));
+        for (uint32_t k = 0; k < o->nrules; k++) {
+            int code = fv.evtype >= 0 ? fv.evtype : first_code(b->j[1].cg.rules[k]);
+            if (code < 0)
+                continue;
+            c->evtype = (uint16_t)code;
+            uint32_t n = o->match(c, (uint32_t)code, b->out, CG_MATCH_ALL);
+            for (uint32_t q = 0; q < n && q < o->nrules; q++)
+                if (b->out[q] == k) {
+                    int no = rule_no(b->j[1].cg.rules[k]);
+                    int slot = no >= 0 && no <= b->maxno ? b->slot_of_no[no] : -1;
+                    if (slot >= 0)
+                        got[slot] = true;
+                }
+        }
+        for (int i = 0; i < b->n; i++)
+            if (!(skip && skip[i]))
+                CHECK(got[i] == c2[i], "AOT says %s, -O2 JIT %s for '%s'",
+                      got[i] ? "true" : "false", c2[i] ? "true" : "false", b->rule[i]->name);
+        free(got);
     }
     fvec_free(&fv);
     return true;
