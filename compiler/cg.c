@@ -27,8 +27,9 @@ struct cg {
     LLVMModuleRef m;
     LLVMBuilderRef b;
     LLVMTypeRef i1, i8, i32, i64, p8, val, pval;
-    LLVMTypeRef t_get, t_count, t_xf, t_join, t_k, t_cmp, t_memcmp, t_text;
-    LLVMValueRef f_get, f_count, f_xf, f_join, f_kstr, f_knum, f_kip, f_cmp, f_memcmp, f_text;
+    LLVMTypeRef t_get, t_count, t_xf, t_join, t_k, t_cmp, t_memcmp, t_text, t_getopt, t_countv;
+    LLVMValueRef f_get, f_count, f_xf, f_join, f_kstr, f_knum, f_kip, f_cmp, f_memcmp, f_text,
+        f_getopt, f_countv;
     LLVMValueRef fn, ctx; /* current function and its context argument */
     struct cg_rules *out;
     uint32_t capf, capk;
@@ -113,6 +114,12 @@ static void declare_runtime(struct cg *g)
     LLVMTypeRef a_cmp[] = {g->i32, g->i32, g->pval, g->pval};
     g->t_cmp = LLVMFunctionType(g->i8, a_cmp, 4, 0);
     g->f_cmp = declare(g, "fc_cmp_vals", g->t_cmp, true);
+    LLVMTypeRef a_go[] = {g->p8, g->pval, g->pval, g->i32};
+    g->t_getopt = LLVMFunctionType(g->pval, a_go, 4, 0);
+    g->f_getopt = declare(g, "fc_rt_getopt", g->t_getopt, false);
+    LLVMTypeRef a_cv[] = {g->p8, g->i32};
+    g->t_countv = LLVMFunctionType(g->pval, a_cv, 2, 0);
+    g->f_countv = declare(g, "fc_rt_count_val", g->t_countv, false);
     LLVMTypeRef a_mc[] = {g->p8, g->p8, g->i64};
     g->t_memcmp = LLVMFunctionType(g->i32, a_mc, 3, 0);
     g->f_memcmp = declare(g, "memcmp", g->t_memcmp, true);
@@ -305,8 +312,32 @@ static LLVMValueRef xform(struct cg *g, const struct ast_node *x)
     if (x->xf == AST_XF_VAL)
         return value(g, x->kids[0]);
     if (x->xf == AST_XF_GETOPT) {
-        fail(g, x, "getopt() is not supported by code generation yet");
-        return LLVMConstNull(g->pval);
+        struct chk_type at;
+        char e2[256];
+        if (!x->has_arg || !chk_expr_type(x->kids[0], &at, e2, sizeof(e2)) || at.list) {
+            fail(g, x,
+                 "getopt() without [x], or over a list, is not supported by code "
+                 "generation yet");
+            return LLVMConstNull(g->pval);
+        }
+        if (x->arg.len != 1)
+            return LLVMConstNull(g->pval); /* no option is named that: never available */
+        LLVMValueRef argv = value(g, x->kids[0]);
+        struct cond_blk k = if_begin(g, not_null(g, argv), "getopt");
+        LLVMValueRef a[] = {g->ctx, argv, cval(g, x->kids[1]->str.s, x->kids[1]->str.len),
+                            c32(g, (unsigned char)x->arg.s[0])};
+        LLVMValueRef r = call(g, g->t_getopt, g->f_getopt, a, 4);
+        return if_end(g, k, r, LLVMConstNull(g->pval));
+    }
+    if (x->xf == AST_XF_LEN && x->kids[0]->kind == AST_FIELD) {
+        /* len() of a list-valued field counts its values. */
+        const struct ast_node *f = x->kids[0];
+        struct fc_field_ref r =
+            fc_field_resolve(f->str.s, f->str.len, f->arg.s, f->arg.len, f->has_arg, NULL, 0);
+        if (r.status == FC_RESOLVE_OK && (r.field->flags & FC_FF_LIST) && !f->has_arg) {
+            LLVMValueRef a[] = {g->ctx, c32(g, fref_index(g, &r))};
+            return call(g, g->t_countv, g->f_countv, a, 2);
+        }
     }
     if (x->xf == AST_XF_JOIN || x->xf == AST_XF_CONCAT) {
         /* Pieces: constants, fields, transformers; any unavailable one makes

@@ -419,3 +419,69 @@ const struct fc_val *fc_rt_text(struct fc_ctx *c, uint32_t type, const struct fc
         memcpy(d, buf, n);
     return o;
 }
+
+/*
+ * getopt(ARGV, OPTSTRING)[x]: the argument of the last -x, with POSIX
+ * option parsing of ARGV's words (split on spaces): options cluster
+ * ("-nt v"), an option taking an argument takes the rest of its word or the
+ * next word, parsing stops at "--" or at the first word that is not an
+ * option. NULL when no -x with an argument was given.
+ */
+const struct fc_val *fc_rt_getopt(struct fc_ctx *c, const struct fc_val *argv,
+                                  const struct fc_val *opts, uint32_t letter)
+{
+    if (!argv || !opts || !argv->p)
+        return NULL;
+    const char *s = argv->p, *end = s + argv->n;
+    const char *found = NULL;
+    size_t found_n = 0;
+    while (s < end) {
+        while (s < end && *s == ' ')
+            s++;
+        const char *w = s;
+        while (s < end && *s != ' ')
+            s++;
+        size_t wn = (size_t)(s - w);
+        if (wn < 2 || w[0] != '-' || (wn == 2 && w[1] == '-'))
+            break;
+        for (size_t j = 1; j < wn; j++) {
+            const char *o = w[j] != ':' ? memchr(opts->p, w[j], opts->n) : NULL;
+            if (!o || (size_t)(o - opts->p) + 1 >= opts->n || o[1] != ':')
+                continue; /* a flag, or an unknown option */
+            const char *val = w + j + 1;
+            size_t vn = wn - j - 1;
+            if (!vn) { /* the argument is the next word */
+                while (s < end && *s == ' ')
+                    s++;
+                val = s;
+                while (s < end && *s != ' ')
+                    s++;
+                vn = (size_t)(s - val);
+            }
+            if ((uint32_t)(unsigned char)w[j] == letter) {
+                found = val;
+                found_n = vn;
+            }
+            break;
+        }
+    }
+    if (!found)
+        return NULL;
+    char *d;
+    struct fc_val *o = new_text(c, found_n, &d);
+    if (o && found_n)
+        memcpy(d, found, found_n);
+    return o;
+}
+
+/* len() of a list-valued field: how many values it has (NULL when none). */
+const struct fc_val *fc_rt_count_val(struct fc_ctx *c, uint32_t fref)
+{
+    uint32_t n = fc_rt_count(c, fref);
+    if (!n)
+        return NULL;
+    struct fc_val *o = new_val(c);
+    if (o)
+        o->n = n;
+    return o;
+}

@@ -142,6 +142,11 @@ const struct fc_val *fc_rt_xf(struct fc_ctx *c, uint32_t xf, uint32_t type,
 /* join / concat: the parts (strings) joined by sep (concat: sep NULL). */
 const struct fc_val *fc_rt_join(struct fc_ctx *c, const struct fc_val *sep, uint32_t n,
                                 const struct fc_val *const *parts);
+/* getopt(ARGV, OPTSTRING)[x]: the argument of the last -x (x = letter). */
+const struct fc_val *fc_rt_getopt(struct fc_ctx *c, const struct fc_val *argv,
+                                  const struct fc_val *opts, uint32_t letter);
+/* len() of a list-valued field: its number of values; NULL when it has none. */
+const struct fc_val *fc_rt_count_val(struct fc_ctx *c, uint32_t fref);
 void fc_ctx_next_event(struct fc_ctx *c);
 
 #endif

@@ -209,5 +209,11 @@ int main(void)
     agree("fd.sip == anyof (10.0.0.1, 142.251.111.147)", KV("fd.sip", "142.251.111.147"), 1);
     agree("fd.sip != 142.251.111.147", KV("fd.sip", "142.251.111.147"), 0);
     agree("user.uid = -1", KV("user.uid", "4294967295"), 1);
+    agree("getopt(proc.args, \"nt:\")[t] = value", KV("proc.args", "-n -t value x"), 1);
+    agree("getopt(proc.args, \"nt:\")[t] = other", KV("proc.args", "-ntother -t x"), 0);
+    agree("getopt(proc.args, \"nt:\")[t] = x", KV("proc.args", "-ntother -t x"), 1);
+    agree("getopt(proc.args, \"nt:\")[t] exists", KV("proc.args", "a -t x"), 0);
+    agree("len(fd.types) = 1", KV("fd.types", "file"), 1);
+    agree("len(fd.types) > 1", KV("fd.types", "file"), 0);
     return th_done();
 }

@@ -19,9 +19,10 @@
 #include "tharness.h"
 
 /* Keeps every entry point an object imports in this executable. */
-void *const fc_exports[] = {(void *)fc_rt_get,  (void *)fc_rt_count, (void *)fc_rt_xf,
-                            (void *)fc_rt_join, (void *)fc_k_str,    (void *)fc_k_num,
-                            (void *)fc_k_ip,    (void *)fc_cmp_vals};
+void *const fc_exports[] = {(void *)fc_rt_getopt, (void *)fc_rt_count_val, (void *)fc_rt_get,
+                            (void *)fc_rt_count,  (void *)fc_rt_xf,        (void *)fc_rt_join,
+                            (void *)fc_k_str,     (void *)fc_k_num,        (void *)fc_k_ip,
+                            (void *)fc_cmp_vals};
 
 static char dir[] = "/tmp/fcotest-XXXXXX";
 
