@@ -1348,22 +1348,30 @@ static int by_count(const void *a, const void *b)
 
 static struct group groups[MAX_RECS];
 
+/* Every check of every record's condition, into items; returns, for each
+ * item, the record it came from. */
+static int *checks_of(const struct rec *recs, int n, struct nodes *items)
+{
+    int *rec_of = NULL;
+    for (int r = 0; r < n; r++) {
+        int from = items->n;
+        collect_checks(recs[r].tree, items);
+        rec_of = realloc(rec_of, (size_t)(items->n ? items->n : 1) * sizeof(int));
+        if (!rec_of)
+            exit(2);
+        for (int i = from; i < items->n; i++)
+            rec_of[i] = r;
+    }
+    return rec_of;
+}
+
 static void triage_disagreements(void)
 {
     if (!ndis)
         return;
     /* every check of every failing condition, alone on that condition's vector */
     struct nodes items = {0};
-    int *rec_of = NULL;
-    for (int r = 0; r < ndis; r++) {
-        int from = items.n;
-        collect_checks(dis[r].tree, &items);
-        rec_of = realloc(rec_of, (size_t)items.n * sizeof(int));
-        if (!rec_of)
-            exit(2);
-        for (int i = from; i < items.n; i++)
-            rec_of[i] = r;
-    }
+    int *rec_of = checks_of(dis, ndis, &items);
     char **conds = xcalloc((size_t)items.n, sizeof(char *));
     int *idx = xcalloc((size_t)items.n, sizeof(int));
     for (int i = 0; i < items.n; i++) {
@@ -1482,16 +1490,7 @@ static void triage_refusals(void)
     if (!nunb)
         return;
     struct nodes items = {0};
-    int *rec_of = NULL;
-    for (int r = 0; r < nunb; r++) {
-        int from = items.n;
-        collect_checks(unb[r].tree, &items);
-        rec_of = realloc(rec_of, (size_t)items.n * sizeof(int));
-        if (!rec_of)
-            exit(2);
-        for (int i = from; i < items.n; i++)
-            rec_of[i] = r;
-    }
+    int *rec_of = checks_of(unb, nunb, &items);
     char **conds = xcalloc((size_t)items.n, sizeof(char *));
     int *idx = xcalloc((size_t)items.n, sizeof(int));
     for (int i = 0; i < items.n; i++)
