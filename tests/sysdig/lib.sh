@@ -1,0 +1,165 @@
+# lib.sh - shared pieces of the differential tests against sysdig 0.29.3
+# (tests/cli/sysdig_fields.sh, tests/cli/sysdig_conditions.sh). Sourced, not run.
+#
+# Both tools print the same -p format: the join key (evt.rawtime, thread.tid,
+# evt.type, evt.dir) and then the values under test, separated by the ASCII
+# unit separator and ended by the record separator, so that no value (command
+# lines, buffers) can break a row. sd_rows turns that into one tab-separated
+# line per event whose first column is the key plus the occurrence number of
+# that key (two events may share all four parts), with backslash, tab, newline
+# and CR inside values escaped as \\ \t \n \r.
+
+SD_US=$'\x1f'
+SD_RS=$'\x1e'
+
+# sd_format FIELD... -> the -p format (with sysdig's leading '*': print events
+# whose fields are absent too, as <NA>).
+sd_format() {
+    local fmt="*%evt.rawtime${SD_US}%thread.tid${SD_US}%evt.type${SD_US}%evt.dir" f
+    for f in "$@"; do fmt+="${SD_US}%${f}"; done
+    printf '%s' "$fmt$SD_RS"
+}
+
+# sd_rows < raw output > rows
+sd_rows() {
+    LC_ALL=C awk 'BEGIN { RS = "\036\n?"; FS = "\037"; OFS = "\t" }
+        {
+            gsub(/\\/, "\\\\"); gsub(/\t/, "\\t"); gsub(/\r/, "\\r"); gsub(/\n/, "\\n")
+            key = $1 ":" $2 ":" $3 ":" $4
+            n = ++seen[key]
+            line = key "#" n
+            for (i = 5; i <= NF; i++) line = line OFS $i
+            print line
+        }'
+}
+
+# sd_sysdig CAPTURE FORMAT [CONDITION] > rows; sysdig's status is returned.
+sd_sysdig() {
+    local cap=$1 fmt=$2
+    shift 2
+    TZ=UTC LC_ALL=C "${SYSDIG:-sysdig}" -r "$cap" -p "$fmt" "$@" >"$SD_TMP/raw.sysdig" 2>"$SD_TMP/err.sysdig"
+    local rc=$?
+    sd_rows <"$SD_TMP/raw.sysdig"
+    return $rc
+}
+
+# sd_ours FALCOC CAPTURE FORMAT [CONDITION] > rows; falcoc's status is returned.
+sd_ours() {
+    local falcoc=$1 cap=$2 fmt=$3
+    shift 3
+    TZ=UTC LC_ALL=C "$falcoc" filter "$cap" "$@" -p "$fmt" >"$SD_TMP/raw.ours" 2>"$SD_TMP/err.ours"
+    local rc=$?
+    sd_rows <"$SD_TMP/raw.ours"
+    return $rc
+}
+
+# sd_has_filter FALCOC: does this falcoc have the filter command?
+sd_has_filter() {
+    grep -qE '^ +filter ' < <("$1" 2>&1)
+}
+
+# sd_captures SHARED KNOWN: the corpus captures, minus the ones the known
+# differences file marks as unreadable by sysdig (item "@capture").
+sd_captures() {
+    local shared=$1 known=$2 cap
+    for cap in "$shared"/corpus/captures/*.scap; do
+        awk -F'\t' -v c="$(basename "$cap")" '$1 == "@capture" && $2 == c { found = 1 } END { exit !found }' \
+            "$known" || printf '%s\n' "$cap"
+    done
+}
+
+# Mismatches are aggregated per (item, capture, event type): one line with
+# item, capture, type, count and up to three examples ("key: sysdig=V
+# ours=V", separated by the group separator \035).
+SD_AGG='
+    function cut(s) { return length(s) > 160 ? substr(s, 1, 160) "..." : s }
+    function miss(item, cap, type, key, sv, ov,   g) {
+        g = item "\t" cap "\t" type
+        if (!(g in cnt)) grp[++ng] = g
+        if (++cnt[g] <= 3) ex[g] = ex[g] (cnt[g] > 1 ? "\035" : "") key ": sysdig=" cut(sv) " ours=" cut(ov)
+    }
+    function flush(   i) { for (i = 1; i <= ng; i++) print grp[i], cnt[grp[i]], ex[grp[i]] }
+    function type_of(k,   p) { split(k, p, ":"); return p[3] }
+'
+
+# sd_cmp_fields CAPNAME FIELDS_FILE SYSDIG_ROWS OUR_ROWS >> mismatches
+# Compares the values of every field event by event; a row printed by one
+# tool only is item "@row".
+sd_cmp_fields() {
+    LC_ALL=C awk -F'\t' -v OFS='\t' -v cap="$1" "$SD_AGG"'
+        FILENAME == ARGV[1] { if ($0 !~ /^#/ && $0 != "") name[++nf] = $0; next }
+        FILENAME == ARGV[2] { row[$1] = $0; next }
+        {
+            if (!($1 in row)) { miss("@row", cap, type_of($1), $1, "(absent)", "(present)"); next }
+            if (row[$1] != $0) {
+                split(row[$1], s, "\t")
+                split($0, o, "\t")
+                for (i = 2; i <= nf + 1; i++)
+                    if (s[i] != o[i]) miss(name[i - 1], cap, type_of($1), $1, s[i], o[i])
+            }
+            delete row[$1]
+        }
+        END {
+            for (k in row) miss("@row", cap, type_of(k), k, "(present)", "(absent)")
+            flush()
+        }' "$2" "$3" "$4"
+}
+
+# sd_cmp_sets ITEM CAPNAME SYSDIG_ROWS OUR_ROWS >> mismatches
+# Compares the sets of events (keys) two runs of a condition matched.
+sd_cmp_sets() {
+    LC_ALL=C awk -F'\t' -v OFS='\t' -v item="$1" -v cap="$2" "$SD_AGG"'
+        FILENAME == ARGV[1] { in_s[$1] = 1; next }
+        { if ($1 in in_s) delete in_s[$1]; else miss(item, cap, type_of($1), $1, "no", "match") }
+        END {
+            for (k in in_s) miss(item, cap, type_of(k), k, "match", "no")
+            flush()
+        }' "$3" "$4"
+}
+
+# sd_judge ITEMS_FILE KNOWN MISMATCHES: excuse the mismatches the known
+# differences file lists (item, capture or *, event types or *, reason), print
+# per item the count of unexcused differences with up to three examples, and
+# the known entries for tested items that matched nothing (stale: reported,
+# not a failure). Returns 1 when something is unexcused.
+sd_judge() {
+    LC_ALL=C awk -F'\t' '
+        FILENAME == ARGV[1] { if ($0 !~ /^#/ && $0 != "") { sub(/\t.*/, ""); tested[$0] = 1 } next }
+        FILENAME == ARGV[2] {
+            if ($0 ~ /^#/ || $0 == "") next
+            nk++; kitem[nk] = $1; kcap[nk] = $2; ktypes[nk] = "," $3 ","; kline[nk] = FNR
+            next
+        }
+        {
+            hit = 0
+            for (j = 1; j <= nk && !hit; j++)
+                if (kitem[j] == $1 && (kcap[j] == "*" || kcap[j] == $2) &&
+                    (ktypes[j] == ",*," || index(ktypes[j], "," $3 ",")))
+                    hit = j
+            if (hit) { used[hit] += $4; excused[$1] += $4; next }
+            if (!($1 in bad)) order[++ni] = $1
+            bad[$1] += $4
+            if (nex[$1] < 3) {
+                n = split($5, e, "\035")
+                for (i = 1; i <= n && nex[$1] < 3; i++) { nex[$1]++; ex[$1] = ex[$1] "    " $2 " " e[i] "\n" }
+            }
+            where[$1] = where[$1] " " $2 "/" $3 "=" $4
+        }
+        END {
+            for (i = 1; i <= ni; i++) {
+                it = order[i]
+                w = where[it]
+                if (length(w) > 300) w = substr(w, 1, 300) " ..."
+                printf "DIFF %s: %d differences%s\n    where:%s\n%s", it, bad[it],
+                    excused[it] ? sprintf(" (and %d known)", excused[it]) : "", w, ex[it]
+                ndiff += bad[it]
+            }
+            for (j = 1; j <= nk; j++) {
+                if (used[j]) { nexc += used[j]; continue }
+                if (kitem[j] in tested)
+                    printf "STALE known difference (line %d: %s %s %s): no longer occurs\n", kline[j], kitem[j], kcap[j], substr(ktypes[j], 2, length(ktypes[j]) - 2)
+            }
+            printf "%d unexcused differences in %d items, %d known differences excused\n", ndiff, ni, nexc
+            exit ni > 0
+        }' "$1" "$2" "$3"
+}
