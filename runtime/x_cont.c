@@ -48,9 +48,10 @@ static bool put_str(struct fc_xv *out, const char *p, size_t n)
     return true;
 }
 
+/* NULL (a label that is not there) has no value. */
 static bool put_cstr(struct fc_xv *out, const char *s)
 {
-    return put_str(out, s ? s : "", s ? strlen(s) : 0);
+    return s && put_str(out, s, strlen(s));
 }
 
 static bool put_num(struct fc_xv *out, uint64_t n)
