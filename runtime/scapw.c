@@ -15,10 +15,13 @@
  * gets its type's default value rather than an empty slot, because the
  * 2022 parsers read fixed-size values without checking their length.
  * Every event of the 2022 table is then cut to that table's parameter
- * count. An exit is taken as exit-only schema when it holds more
- * parameters than the 2022 table gives it, or when an earlier exit of the
- * section did and its thread's previous event is not its enter; pairs
- * already present pass through untouched.
+ * count. A live exit newer than the 2022 table is moved to the newest 2022
+ * version of the same syscall when every parameter that version and its
+ * enter need appears in it by name (accept4); others stay as they are and
+ * sysdig skips them. An exit is taken as exit-only schema when it holds
+ * more parameters than the 2022 table gives it (or is such a moved one),
+ * or when an earlier exit of the section was and its thread's previous
+ * event is not its enter; pairs already present pass through untouched.
  *
  * Invariants: every block's total length is 8 + body + padding + 4 and a
  * multiple of 4; strings are cut to the format's limits (libscap refuses
@@ -52,8 +55,9 @@
 
 /*
  * Parameter counts of the 2022 table (libs e5c53d64, what sysdig 0.29.3
- * runs) for the codes whose layout grew since; every other code below
- * LEGACY_EVENT_MAX has its current count. Only trailing parameters were
+ * runs; shared/spec/events-sysdig-0.29.tsv) for the codes whose layout
+ * grew since; every other code below LEGACY_EVENT_MAX has its current
+ * count. Only trailing parameters were
  * ever added (events.md §1), so a 2022 event is a prefix of today's.
  */
 static const struct {
@@ -112,7 +116,8 @@ struct scapw {
     bool xonly; /* this section carries exit-only schema events */
     struct tid_slot *tids;
     size_t tids_n, tids_cap;
-    bool committed; /* the file is in place: nothing to remove */
+    int16_t down[PPM_EVENT_MAX]; /* legacy_downgrade per code, INT16_MIN = not yet known */
+    bool committed;              /* the file is in place: nothing to remove */
     int err;
     char msg[400];
     struct scapw_stats stats;
@@ -767,53 +772,106 @@ static bool same_shape(enum ppm_param_type a, enum ppm_param_type b, uint32_t le
     return is_string(a) == is_string(b);
 }
 
-/* Write the enter event matching exit EV, its arguments taken from the
- * exit's parameters of the same names. */
-static int synth_enter(struct scapw *w, const struct scap_event *ev, uint16_t enter)
+/* Index of the parameter of EV named NAME whose shape fits TYPE, or -1. */
+static int find_param(const struct ev_info *xi, uint32_t np, const char *name,
+                      enum ppm_param_type type)
 {
-    const struct ev_info *ei = ev_get(enter), *xi = ev_get(ev->type);
-    uint32_t n = legacy_nparams(enter);
-    const uint8_t *param[SCAP_MAX_PARAMS];
-    uint32_t len[SCAP_MAX_PARAMS];
-    uint8_t defs[SCAP_MAX_PARAMS][16];
+    for (uint32_t j = 0; j < xi->nparams && j < np; j++)
+        if (!strcmp(xi->params[j].name, name)) {
+            uint32_t fs = fixed_size(type);
+            return same_shape(type, xi->params[j].type, fs ? fs : 1) ? (int)j : -1;
+        }
+    return -1;
+}
+
+/* Parameters of an event of code TO (its 2022 layout) taken by name from
+ * EV; a missing or empty one gets its type's default, kept in DEFS. */
+static uint32_t map_params(const struct scap_event *ev, uint16_t to, const uint8_t **param,
+                           uint32_t *len, uint8_t (*defs)[16])
+{
+    const struct ev_info *ti = ev_get(to), *xi = ev_get(ev->type);
+    uint32_t n = legacy_nparams(to);
     if (n > SCAP_MAX_PARAMS)
         n = SCAP_MAX_PARAMS;
     for (uint32_t i = 0; i < n; i++) {
-        const struct ev_param *ep = &ei->params[i];
-        int xi_idx = -1;
-        for (uint32_t j = 0; j < xi->nparams && j < ev->nparams; j++)
-            if (!strcmp(xi->params[j].name, ep->name)) {
-                xi_idx = (int)j;
-                break;
-            }
-        if (xi_idx >= 0 && ev->len[xi_idx] &&
-            same_shape(ep->type, xi->params[xi_idx].type, ev->len[xi_idx])) {
-            param[i] = ev->param[xi_idx];
-            len[i] = ev->len[xi_idx];
+        enum ppm_param_type t = ti->params[i].type;
+        int j = find_param(xi, ev->nparams, ti->params[i].name, t);
+        if (j >= 0 && ev->len[j] && same_shape(t, xi->params[j].type, ev->len[j])) {
+            param[i] = ev->param[j];
+            len[i] = ev->len[j];
         } else {
-            len[i] = default_value(ep->type, defs[i]);
+            len[i] = default_value(t, defs[i]);
             param[i] = defs[i];
         }
     }
-    uint32_t l = build_event(w, &w->ev2, &w->ev2_cap, ev->ts, ev->tid, enter, n, param, len);
-    if (!l)
-        return w->err;
-    w->stats.synthesized++;
-    return emit_event(w, ev->cpu, ev->flags, enter, w->ev2, l);
+    return n;
 }
 
-/* Is CODE the live exit of a syscall whose enter the 2022 libs can use? */
+/* Write event code TO built from EV's parameters (an enter synthesized
+ * from its exit, or an exit moved to an older version of its syscall). */
+static int write_mapped(struct scapw *w, const struct scap_event *ev, uint16_t to)
+{
+    const uint8_t *param[SCAP_MAX_PARAMS];
+    uint32_t len[SCAP_MAX_PARAMS];
+    uint8_t defs[SCAP_MAX_PARAMS][16];
+    uint32_t n = map_params(ev, to, param, len, defs);
+    uint32_t l = build_event(w, &w->ev2, &w->ev2_cap, ev->ts, ev->tid, to, n, param, len);
+    return l ? emit_event(w, ev->cpu, ev->flags, to, w->ev2, l) : w->err;
+}
+
+/* Is CODE the exit of a syscall whose enter the 2022 libs can use? */
 static int legacy_enter_of(uint16_t code)
 {
     if (code >= LEGACY_EVENT_MAX || ev_direction(code) != EV_DIR_X)
         return -1;
     uint16_t enter = code - 1;
-    uint32_t xf = ev_flags(code), ef = ev_flags(enter);
-    if ((xf & (EF_UNUSED | EF_OLD_VERSION)) || (ef & EF_UNUSED))
+    if ((ev_flags(code) & EF_UNUSED) || (ev_flags(enter) & EF_UNUSED))
         return -1;
     if (!(ev_category(code) & EC_SYSCALL) || strcmp(ev_name(code), ev_name(enter)))
         return -1;
     return enter;
+}
+
+/* Length of SYM without its version and direction ("PPME_SOCKET_ACCEPT4"
+ * for "PPME_SOCKET_ACCEPT4_6_X" and "PPME_SOCKET_ACCEPT4_5_X"). */
+static size_t sym_base(const char *sym)
+{
+    size_t n = strlen(sym);
+    if (n >= 2 && sym[n - 2] == '_')
+        n -= 2;
+    size_t d = n;
+    while (d > 0 && sym[d - 1] >= '0' && sym[d - 1] <= '9')
+        d--;
+    return d < n && d > 0 && sym[d - 1] == '_' ? d - 1 : n;
+}
+
+/* For a live exit newer than the 2022 table: the newest 2022 version of
+ * the same syscall (same symbol but for the version) whose exit and enter
+ * parameters all appear in it by name, so the move loses nothing sysdig
+ * would use. -1 when there is none (the event stays invisible to sysdig). */
+static int legacy_downgrade(uint16_t code)
+{
+    const struct ev_info *xi = ev_get(code);
+    if (!xi || ev_direction(code) != EV_DIR_X || (xi->flags & (EF_UNUSED | EF_OLD_VERSION)))
+        return -1;
+    size_t bl = sym_base(xi->sym);
+    for (int c = LEGACY_EVENT_MAX - 1; c > 0; c -= 2) {
+        const struct ev_info *ci = ev_get(c);
+        if (ci->dir != EV_DIR_X || sym_base(ci->sym) != bl || strncmp(ci->sym, xi->sym, bl))
+            continue;
+        int enter = legacy_enter_of((uint16_t)c);
+        if (enter < 0)
+            return -1;
+        for (int k = 0; k < 2; k++) {
+            const struct ev_info *ti = ev_get(k ? enter : c);
+            uint32_t n = legacy_nparams((uint16_t)(k ? enter : c));
+            for (uint32_t i = 0; i < n; i++)
+                if (find_param(xi, xi->nparams, ti->params[i].name, ti->params[i].type) < 0)
+                    return -1;
+        }
+        return c;
+    }
+    return -1;
 }
 
 static int write_legacy(struct scapw *w, const struct scap_event *ev)
@@ -822,36 +880,43 @@ static int write_legacy(struct scapw *w, const struct scap_event *ev)
     struct tid_slot *slot = tid_find(w, ev->tid, true);
     if (w->err)
         return w->err;
+    int to = type;
     if (type >= LEGACY_EVENT_MAX) {
-        /* invisible to sysdig 0.29.3 anyway: keep it for current readers */
-        if (slot)
-            slot->code = type;
-        return emit_event(w, ev->cpu, ev->flags, type, ev->hdr, ev->hdr_len);
+        if (w->down[type] == INT16_MIN)
+            w->down[type] = (int16_t)legacy_downgrade(type);
+        to = w->down[type];
+        if (to < 0) {
+            /* invisible to sysdig 0.29.3 anyway: kept for current readers */
+            if (slot)
+                slot->code = type;
+            return emit_event(w, ev->cpu, ev->flags, type, ev->hdr, ev->hdr_len);
+        }
+        w->xonly = true; /* only live drivers of the exit-only era write these */
     }
-    uint32_t keep = legacy_nparams(type);
-    bool grown = ev->nparams_raw > keep;
+    uint32_t keep = legacy_nparams((uint16_t)to);
+    bool grown = to != type || ev->nparams_raw > keep;
     if (grown && ev_direction(type) == EV_DIR_X)
         w->xonly = true;
-    int enter = legacy_enter_of(type);
+    int enter = legacy_enter_of((uint16_t)to);
     bool paired = slot && slot->code == (uint16_t)enter;
     if (enter >= 0 && !paired && (grown || w->xonly)) {
-        int rc = synth_enter(w, ev, (uint16_t)enter);
+        int rc = write_mapped(w, ev, (uint16_t)enter);
         if (rc < 0)
             return rc;
+        w->stats.synthesized++;
     }
     if (slot)
-        slot->code = type;
+        slot->code = (uint16_t)to;
     if (!grown && ev->hdr)
         return emit_event(w, ev->cpu, ev->flags, type, ev->hdr, ev->hdr_len);
+    w->stats.cut++;
+    if (to != type)
+        return write_mapped(w, ev, (uint16_t)to);
     uint32_t n = ev->nparams_raw < keep ? ev->nparams_raw : keep;
     if (n > SCAP_MAX_PARAMS)
         n = SCAP_MAX_PARAMS;
     uint32_t l = build_event(w, &w->ev, &w->ev_cap, ev->ts, ev->tid, type, n, ev->param, ev->len);
-    if (!l)
-        return w->err;
-    if (grown)
-        w->stats.cut++;
-    return emit_event(w, ev->cpu, ev->flags, type, w->ev, l);
+    return l ? emit_event(w, ev->cpu, ev->flags, type, w->ev, l) : w->err;
 }
 
 int scapw_write_event(struct scapw *w, const struct scap_event *ev)
@@ -895,6 +960,8 @@ struct scapw *scapw_open(const char *path, unsigned flags, int *err)
     }
     w->flags = flags;
     w->fd = -1;
+    for (int i = 0; i < PPM_EVENT_MAX; i++)
+        w->down[i] = INT16_MIN;
     /* A sibling temporary name, so the final rename stays on one file system. */
     for (unsigned k = 0; k < 100 && w->fd < 0; k++) {
         snprintf(w->tmp, pl + 32, "%s.tmp%ld.%u", path, (long)getpid(), k);

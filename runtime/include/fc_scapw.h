@@ -9,9 +9,11 @@
  *
  * Legacy mode makes the events readable by the 2022 libs of sysdig 0.29.3
  * (the oracle): an exit event in the current exit-only schema gets its
- * enter event synthesized right before it from the exit's parameters, and
- * every event of the 2022 table is cut to that table's parameter count.
- * Enter/exit pairs already in the stream pass through.
+ * enter event synthesized right before it from the exit's parameters,
+ * every event of the 2022 table is cut to that table's parameter count,
+ * and a live exit newer than that table moves to its 2022 version when one
+ * carries the same parameters. Enter/exit pairs already in the stream
+ * pass through.
  *
  * Contract (libbpf style): functions return 0 or a negative errno, never
  * print or exit; the first error is sticky and scapw_error() names the
@@ -82,7 +84,7 @@ const char *scapw_error(const struct scapw *w); /* "" when none */
 struct scapw_stats {
     uint64_t events;      /* event blocks written, synthesized ones included */
     uint64_t synthesized; /* enter events added in legacy mode */
-    uint64_t cut;         /* events whose parameters were cut to the 2022 table */
+    uint64_t cut;         /* events rewritten to a 2022 layout (cut or moved) */
     uint64_t bytes;       /* uncompressed bytes written */
 };
 void scapw_get_stats(const struct scapw *w, struct scapw_stats *st);
