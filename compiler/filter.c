@@ -284,9 +284,31 @@ struct replay {
     struct fc_fmt_buf line;
 };
 
-/* Is this event shown at all (sysdig hides state-only and internal ones)? */
-static bool shown(const struct scap_event *ev)
+/* Metadata the capture writer puts before the first event: libsinsp
+ * consumes it while opening the file, so sysdig never shows it. */
+static bool leading_meta(uint16_t type)
 {
+    switch (type) {
+    case PPME_CONTAINER_JSON_E:
+    case PPME_CONTAINER_JSON_2_E:
+    case PPME_USER_ADDED_E:
+    case PPME_USER_DELETED_E:
+    case PPME_GROUP_ADDED_E:
+    case PPME_GROUP_DELETED_E:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Is this event shown? sysdig hides state-only and internal events
+ * (procinfo, ...) and the metadata at the start of each capture. */
+static bool shown(const struct scap_event *ev, bool *leading)
+{
+    if (!leading_meta(ev->type))
+        *leading = false;
+    else if (*leading)
+        return false;
     return !(ev->flags & SCAP_DF_STATE_ONLY) && !(ev_category(ev->type) & EC_INTERNAL);
 }
 
@@ -302,16 +324,18 @@ static int replay(struct replay *r, struct scap_reader *rd)
     fc_state_load_scap(st, rd);
     uint32_t section = 0;
     uint64_t printed = 0;
+    bool leading = true;
     struct scap_event ev;
     struct fc_pevent pe;
     int rc, status = 0;
     while ((rc = scap_next(rd, &ev)) > 0) {
         if (ev.section != section) {
             section = ev.section;
+            leading = true;
             fc_state_load_scap(st, rd);
         }
         fc_state_event(st, &ev, &pe);
-        if (!shown(&ev))
+        if (!shown(&ev, &leading))
             continue;
         if (r->m) {
             r->mctx.data = &pe;
