@@ -105,12 +105,16 @@ sd_cmp_fields() {
         }' "$2" "$3" "$4"
 }
 
-# sd_cmp_sets ITEM CAPNAME SYSDIG_ROWS OUR_ROWS >> mismatches
-# Compares the sets of events (keys) two runs of a condition matched.
+# sd_cmp_sets ITEM CAPNAME SYSDIG_KEYS OUR_KEYS >> mismatches
+# Compares the sets of events two runs of a condition matched, given as one
+# key (rawtime:tid:type:dir) per line; a key printed twice is two events.
 sd_cmp_sets() {
     LC_ALL=C awk -F'\t' -v OFS='\t' -v item="$1" -v cap="$2" "$SD_AGG"'
-        FILENAME == ARGV[1] { in_s[$1] = 1; next }
-        { if ($1 in in_s) delete in_s[$1]; else miss(item, cap, type_of($1), $1, "no", "match") }
+        FILENAME == ARGV[1] { in_s[$0 "#" ++ns[$0]] = 1; next }
+        {
+            k = $0 "#" ++no[$0]
+            if (k in in_s) delete in_s[k]; else miss(item, cap, type_of(k), k, "no", "match")
+        }
         END {
             for (k in in_s) miss(item, cap, type_of(k), k, "match", "no")
             flush()
