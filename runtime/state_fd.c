@@ -264,7 +264,7 @@ static void parse_open(struct fc_state *st, struct thr *t, const struct scap_eve
         if (k == K_OPENAT)
             get_i64p(t, ev, SP_DIRFD, &dirfd);
         if (dirfd == AT_FDCWD_VAL) {
-            if (m && m->t.cwd.len < sizeof(base)) {
+            if (m && m->t.cwd.p && m->t.cwd.len < sizeof(base)) {
                 memcpy(base, m->t.cwd.p, m->t.cwd.len);
                 blen = m->t.cwd.len;
             }
