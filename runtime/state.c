@@ -1255,7 +1255,11 @@ int fc_state_load_scap(struct fc_state *st, const struct scap_reader *r)
         f->dport = s->dport;
         f->unix_src = s->unix_src;
         f->unix_dst = s->unix_dst;
-        sb_set(&f->name, s->name.p, s->name.len);
+        /* unix socket paths of older scans keep /proc/net/unix's newline */
+        uint32_t nl = s->name.len;
+        while (nl > 0 && (s->name.p[nl - 1] == '\n' || s->name.p[nl - 1] == 0))
+            nl--;
+        sb_set(&f->name, s->name.p, nl);
         if (f->type == FC_FD_IPV6_SOCK && is_v4_mapped(f->sip) && is_v4_mapped(f->dip)) {
             memmove(f->sip, f->sip + 12, 4);
             memset(f->sip + 4, 0, 12);
@@ -2050,19 +2054,36 @@ void st_infer_local_ip4(const struct fc_state *st, const uint8_t *remote, uint8_
         memcpy(out, first->addr, 4);
 }
 
+static bool parse_ip4(const char *ip, uint8_t out[4])
+{
+    unsigned a, b, c, d;
+    char tail;
+    if (!ip || sscanf(ip, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 || a > 255 || b > 255 ||
+        c > 255 || d > 255)
+        return false;
+    out[0] = (uint8_t)a, out[1] = (uint8_t)b, out[2] = (uint8_t)c, out[3] = (uint8_t)d;
+    return a || b || c || d; /* 0.0.0.0: the runtime did not say */
+}
+
+/* §3.5: a host thread's machine is the host's interfaces; a container
+ * thread's is its container's IP plus those. While the container's IP is
+ * unknown (no metadata yet) it is the IP of any known container; a runtime
+ * that reported 0.0.0.0 (host network, pod member) adds the host's
+ * interfaces to that, as sysdig does on the corpus. */
 bool fc_state_is_local(const struct fc_state *st, const struct fc_thread *t, int family,
                        const uint8_t *addr)
 {
-    if (t && t->container_id.len && family == 4) {
-        const char *ip = st_container_ip(st, fc_sb_str(&t->container_id));
-        if (ip && *ip) {
-            unsigned a, b, c, d;
-            if (sscanf(ip, "%u.%u.%u.%u", &a, &b, &c, &d) == 4 && a < 256 && b < 256 && c < 256 &&
-                d < 256) {
-                uint8_t x[4] = {(uint8_t)a, (uint8_t)b, (uint8_t)c, (uint8_t)d};
-                if (!memcmp(x, addr, 4))
-                    return true;
-            }
+    if (t && t->container_id.len) {
+        uint8_t ip[4];
+        const struct fc_container *c = st_container_find(st, fc_sb_str(&t->container_id));
+        if (c && parse_ip4(c->ip, ip)) {
+            if (family == 4 && !memcmp(ip, addr, 4))
+                return true;
+        } else {
+            if (family == 4 && st_any_container_ip(st, addr))
+                return true;
+            if (!c || !c->has_metadata)
+                return false;
         }
     }
     return st_addr_is_local(st, family, addr);

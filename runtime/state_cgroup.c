@@ -370,6 +370,16 @@ const char *st_container_ip(const struct fc_state *st, const char *id)
     return c ? c->ip : NULL;
 }
 
+bool st_any_container_ip(const struct fc_state *st, const uint8_t *addr)
+{
+    char want[16];
+    snprintf(want, sizeof(want), "%u.%u.%u.%u", addr[0], addr[1], addr[2], addr[3]);
+    for (struct cont *k = st->conts ? st->conts->head : NULL; k; k = k->next)
+        if (k->s[CS_IP].len && !strcmp(k->s[CS_IP].p, want))
+            return true;
+    return false;
+}
+
 /* ------------------------------------------------------------------ */
 /* a small JSON reader: enough for the container event payload */
 

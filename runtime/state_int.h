@@ -308,5 +308,7 @@ void st_container_add_simple(struct fc_state *st, const char *id, size_t idlen, 
 void st_containers_free(struct fc_state *st);
 const struct fc_container *st_container_find(const struct fc_state *st, const char *id);
 const char *st_container_ip(const struct fc_state *st, const char *id);
+/* Is addr (IPv4) the IP of a known container? */
+bool st_any_container_ip(const struct fc_state *st, const uint8_t *addr);
 
 #endif
