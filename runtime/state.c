@@ -1367,14 +1367,6 @@ static void take_common(struct thr *t, struct thr *src_params, const struct scap
     get_u32(src_params, ev, SP_GID, &x->gid);
 }
 
-static void user_ensure(struct fc_state *st, const struct thr *t)
-{
-    (void)st;
-    (void)t;
-    /* host users come from the capture's user list; container tables come
-     * from useradded events. Nothing to read on a replay. */
-}
-
 static struct thr *make_child(struct fc_state *st, struct thr *caller, struct thr *src,
                               const struct scap_event *ev, int64_t tid, int64_t pid, int64_t ptid,
                               uint32_t flags, bool child_side)
@@ -1454,8 +1446,9 @@ static struct thr *make_child(struct fc_state *st, struct thr *caller, struct th
     struct thr *p = x->ptid != tid ? st_thread(st, x->ptid) : NULL;
     if (p && !p->t.invalid)
         tree_link(c, p);
+    /* users: the capture's list is the host's, containers' come with
+     * useradded events; a replay has no passwd files to read */
     thr_update_container(c);
-    user_ensure(st, c);
     return c;
 }
 
@@ -1637,7 +1630,6 @@ static void parse_execve(struct fc_state *st, struct thr *t, const struct scap_e
                FC_CL_ACTIVE | FC_CL_NAME_CHANGED;
     drop_other_threads(st, t);
     thr_update_container(t);
-    user_ensure(st, t);
 }
 
 static void parse_procexit(struct fc_state *st, struct thr *t, const struct scap_event *ev)
@@ -1881,6 +1873,18 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
             pe->evname = n;
     }
     enum st_kind k = st_kind(ev->type);
+    if (ev->type == PPME_ASYNCEVENT_E && ev->nparams > 2 && ev->len[1] > 0) {
+        /* asyncevent: evt.type is the name it carries; the container
+         * plugin's "container" events hold the container JSON */
+        size_t n = strnlen((const char *)ev->param[1], ev->len[1]);
+        if (n >= sizeof(st->async_name))
+            n = sizeof(st->async_name) - 1;
+        memcpy(st->async_name, ev->param[1], n);
+        st->async_name[n] = 0;
+        pe->evname = st->async_name;
+        if (!strcmp(st->async_name, "container") && ev->len[2] > 0)
+            st_container_json(st, (const char *)ev->param[2], ev->len[2]);
+    }
     if (is_meta(ev) && k != K_PROCEXIT) {
         parse_meta(st, ev, k);
         pe->first_ts = st->first_ts;

@@ -243,7 +243,8 @@ struct fc_state {
     bool has_machine;
     struct conts *conts;
     struct fc_state_stats stats;
-    char scratch[8192]; /* path joins */
+    char scratch[8192];  /* path joins */
+    char async_name[64]; /* evt.type of the last asyncevent */
 };
 
 /* ---- strings ---- */

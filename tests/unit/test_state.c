@@ -607,13 +607,63 @@ static void test_synthetic_fds(void)
     syn_int(&s, "pid", 201);
     syn_int(&s, "ptid", 200);
     syn_str(&s, "comm", "true");
-    syn_put(&s, "cgroups",
-            "cpu=/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\0", 76);
+    static const char cg_docker[] =
+        "cpu=/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    syn_put(&s, "cgroups", cg_docker, sizeof(cg_docker));
     feed(st, &s, &pe);
     CHECK(pe.thr == c && !strcmp(fc_sb_str(&c->comm), "true") && c->args.n == 2, "execve");
     CHECK(!fc_state_fd(st, c, 4) && fc_state_fd(st, c, 5), "cloexec fd dropped, others kept");
     CHECK(!strcmp(fc_sb_str(&c->container_id), "0123456789ab"), "container id %s",
           fc_sb_str(&c->container_id));
+    fc_state_free(st);
+}
+
+static void test_synthetic_meta(void)
+{
+    struct fc_state *st = fc_state_new(NULL);
+    struct syn s;
+    struct fc_pevent pe;
+    static const char json[] =
+        "{\"container\":{\"id\":\"abcdef123456\",\"name\":\"web\",\"type\":6,"
+        "\"image\":\"nginx:1\",\"ip\":\"10.1.2.3\",\"labels\":{\"a\":\"b\\u0041\",\"c\":\"\"},"
+        "\"Mounts\":[{\"Source\":\"/s\",\"Destination\":\"/d\",\"Mode\":\"\",\"RW\":true,"
+        "\"Propagation\":\"rprivate\"}],\"privileged\":false,\"extra\":[1,{\"x\":null}]}}";
+    syn_begin(&s, PPME_ASYNCEVENT_E, -1, g_ts += 1000);
+    syn_int(&s, "plugin_id", 1);
+    syn_str(&s, "name", "container");
+    syn_put(&s, "data", json, sizeof(json) - 1);
+    feed(st, &s, &pe);
+    CHECK(pe.evname && !strcmp(pe.evname, "container") && !pe.thr, "asyncevent named container");
+    const struct fc_container *c = fc_state_container(st, "abcdef123456");
+    CHECK(c && c->has_metadata && !strcmp(c->name, "web") && !strcmp(c->type, "cri") &&
+              !strcmp(c->image, "nginx:1") && !c->privileged,
+          "container record");
+    CHECK(c && c->labels->n == 2 && !strcmp(c->labels->p, "a=bA"), "labels");
+    CHECK(c && c->mounts->n == 1 && !strcmp(c->mounts->p, "/s:/d::true:rprivate"), "mounts %s",
+          c ? fc_sb_str(c->mounts) : "-");
+    /* a thread of that container: its IP is local, a stranger's is not */
+    syn_clone(&s, 500, 0, 500, 1, 0, "nginx");
+    static const char cg_pod[] = "cpu=/kubepods/besteffort/podx/"
+                                 "abcdef1234560000000000000000000000000000000000000000000000000000";
+    syn_put(&s, "cgroups", cg_pod, sizeof(cg_pod));
+    feed(st, &s, &pe);
+    CHECK(pe.thr && !strcmp(fc_sb_str(&pe.thr->container_id), "abcdef123456"), "cid %s",
+          pe.thr ? fc_sb_str(&pe.thr->container_id) : "-");
+    const uint8_t mine[4] = {10, 1, 2, 3}, other[4] = {10, 9, 9, 9};
+    CHECK(pe.thr && fc_state_is_local(st, pe.thr, 4, mine), "container ip is local");
+    CHECK(pe.thr && !fc_state_is_local(st, pe.thr, 4, other), "other ip is not");
+    /* users and groups of a container, from the capture's meta events */
+    syn_begin(&s, PPME_USER_ADDED_E, -1, g_ts += 1000);
+    syn_int(&s, "uid", 33);
+    syn_int(&s, "gid", 33);
+    syn_str(&s, "name", "www-data");
+    syn_str(&s, "home", "/var/www");
+    syn_str(&s, "shell", "/usr/sbin/nologin");
+    syn_str(&s, "container_id", "abcdef123456");
+    feed(st, &s, &pe);
+    const struct fc_user *u = fc_state_user(st, "abcdef123456", 33);
+    CHECK(u && !strcmp(u->name, "www-data") && !strcmp(u->home, "/var/www"), "container user");
+    CHECK(!fc_state_user(st, "", 33), "not a host user");
     fc_state_free(st);
 }
 
@@ -670,6 +720,7 @@ int main(void)
     test_container_json();
     test_synthetic_tree();
     test_synthetic_fds();
+    test_synthetic_meta();
     test_limits();
     test_short_params();
     return th_done();
