@@ -1821,20 +1821,30 @@ static void parse_meta(struct fc_state *st, const struct scap_event *ev, enum st
 /* ------------------------------------------------------------------ */
 /* purge (§2.6), on capture time */
 
+/* Invalid placeholders and entries idle for the thread timeout. A replay
+ * cannot ask /proc whether an idle tid still exists: idle means gone.
+ * Removing one entry can erase another (its dead leader), so the tids are
+ * collected first. Runs every 20 minutes of capture time. */
 static void purge(struct fc_state *st, uint64_t now)
 {
-    for (uint32_t b = 0; b <= st->tb_mask; b++) {
-        struct thr *t = st->tb[b];
-        while (t) {
-            struct thr *nx = t->hnext;
-            if (t != st->pending_exit && t->t.lastevent_ts && now > t->t.lastevent_ts &&
-                now - t->t.lastevent_ts > INACTIVE_NS && t->t.tid != t->t.pid) {
-                thr_remove(st, t);
-                st->stats.threads_purged++;
-            }
-            t = nx;
+    int64_t *tids = malloc((size_t)st->nthreads * sizeof(*tids) + 1);
+    if (!tids)
+        return;
+    uint32_t n = 0;
+    for (uint32_t b = 0; b <= st->tb_mask; b++)
+        for (struct thr *t = st->tb[b]; t; t = t->hnext) {
+            bool idle = now > t->t.lastevent_ts && now - t->t.lastevent_ts > INACTIVE_NS;
+            if (t != st->pending_exit && (t->t.invalid || idle) && n < st->nthreads)
+                tids[n++] = t->t.tid;
+        }
+    for (uint32_t i = 0; i < n; i++) {
+        struct thr *t = st_thread(st, tids[i]);
+        if (t) {
+            thr_remove(st, t);
+            st->stats.threads_purged++;
         }
     }
+    free(tids);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2017,6 +2027,19 @@ uint32_t fc_state_fd_each(const struct fc_state *st, const struct fc_thread *t,
             break;
     }
     return i;
+}
+
+uint32_t fc_state_group_alive(const struct fc_state *st, const struct fc_thread *t)
+{
+    (void)st;
+    const struct thr *x = t ? thr_of(t) : NULL;
+    return x && x->grp ? x->grp->nalive : 0;
+}
+
+bool fc_state_thread_dead(const struct fc_state *st, const struct fc_thread *t)
+{
+    (void)st;
+    return t && thr_of(t)->dead;
 }
 
 const struct fc_container *fc_state_container(const struct fc_state *st, const char *id)

@@ -692,6 +692,38 @@ static void test_limits(void)
     fc_state_free(st);
 }
 
+/* capture-time purge: placeholders at every scan, idle entries after 30 min */
+static void test_purge(void)
+{
+    struct fc_state *st = fc_state_new(NULL);
+    struct syn s;
+    struct fc_pevent pe;
+    syn_clone(&s, 600, 0, 600, 1, 0, "busy"); /* a valid entry */
+    feed(st, &s, &pe);
+    syn_clone(&s, 601, 0, 601, 1, 0, "idle");
+    feed(st, &s, &pe);
+    syn_noop(&s, 602); /* a placeholder */
+    feed(st, &s, &pe);
+    uint64_t t0 = g_ts;
+    g_ts = t0 + 31ull * 1000000000ull; /* first scan 30 s after the start */
+    syn_noop(&s, 600);
+    feed(st, &s, &pe);
+    CHECK(!fc_state_thread(st, 602) && fc_state_thread(st, 601), "placeholder purged, 601 kept");
+    g_ts = t0 + 25ull * 60 * 1000000000ull; /* second scan: nobody idle for 30 min */
+    syn_noop(&s, 600);
+    feed(st, &s, &pe);
+    CHECK(fc_state_thread(st, 601) != NULL, "601 idle for 25 min is kept");
+    g_ts = t0 + 50ull * 60 * 1000000000ull; /* third scan: 601 idle 50 min, 600 25 min */
+    syn_noop(&s, 600);
+    feed(st, &s, &pe);
+    CHECK(pe.thr && !pe.thr->invalid, "600 kept");
+    CHECK(fc_state_thread(st, 600) && !fc_state_thread(st, 601), "idle entry purged");
+    struct fc_state_stats ss;
+    fc_state_get_stats(st, &ss);
+    CHECK(ss.threads_purged == 2, "purged %llu", (unsigned long long)ss.threads_purged);
+    fc_state_free(st);
+}
+
 /* bad input: truncated parameters never crash, they are just missing */
 static void test_short_params(void)
 {
@@ -722,6 +754,7 @@ int main(void)
     test_synthetic_fds();
     test_synthetic_meta();
     test_limits();
+    test_purge();
     test_short_params();
     return th_done();
 }
