@@ -1111,7 +1111,7 @@ static void thr_update_container(struct thr *t)
     sb_set(&t->t.container_id, id, n);
 }
 
-/* cgroups as stored: subsystem names normalized (§2.2). */
+/* cgroups as the capture carries them ("subsys=path" items) */
 static void set_cgroups(struct thr *t, const char *p, size_t n)
 {
     sb_set_list(&t->t.cgroups, p, n);
@@ -1516,10 +1516,7 @@ static struct thr *parse_clone(struct fc_state *st, struct thr *t, const struct 
     if (src && src->t.invalid)
         src = NULL;
     struct thr *caller = (flags & FC_CL_CLONE_THREAD) ? NULL : src;
-    struct thr *c = make_child(st, caller, src, ev, tid, pid, ptid, flags, true);
-    if (c && !caller && !(flags & FC_CL_CLONE_THREAD))
-        c->t.ptid = ptid;
-    return c;
+    return make_child(st, caller, src, ev, tid, pid, ptid, flags, true);
 }
 
 /* legacy exepath: the execve filename made absolute against the cwd */
@@ -1664,6 +1661,20 @@ static void set_cwd(struct fc_state *st, struct thr *m, const char *p, size_t n)
     sb_set(&m->t.cwd, st->scratch, n);
 }
 
+/* setuid/setgid name the id; the re/res variants the effective one, where
+ * -1 means "unchanged" */
+static void set_id(struct thr *t, const struct scap_event *ev, enum sp eff, enum sp plain,
+                   uint32_t *dst)
+{
+    uint64_t u;
+    if (get_u64(t, ev, eff, &u)) {
+        if ((uint32_t)u != 0xffffffffu)
+            *dst = (uint32_t)u;
+    } else if (get_u64(t, ev, plain, &u)) {
+        *dst = (uint32_t)u;
+    }
+}
+
 static void parse_process(struct fc_state *st, struct thr *t, const struct scap_event *ev,
                           enum st_kind k, struct fc_pevent *pe)
 {
@@ -1677,16 +1688,10 @@ static void parse_process(struct fc_state *st, struct thr *t, const struct scap_
     int64_t v;
     switch (k) {
     case K_SETUID:
-        if (get_u64(t, ev, SP_EUID, &u) || get_u64(t, ev, SP_UID, &u)) {
-            if ((uint32_t)u != 0xffffffffu || sp_index(ev->type, SP_UID) >= 0)
-                x->uid = (uint32_t)u;
-        }
+        set_id(t, ev, SP_EUID, SP_UID, &x->uid);
         break;
     case K_SETGID:
-        if (get_u64(t, ev, SP_EGID, &u) || get_u64(t, ev, SP_GID, &u)) {
-            if ((uint32_t)u != 0xffffffffu || sp_index(ev->type, SP_GID) >= 0)
-                x->gid = (uint32_t)u;
-        }
+        set_id(t, ev, SP_EGID, SP_GID, &x->gid);
         break;
     case K_SETSID:
         if (has_res)

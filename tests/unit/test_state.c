@@ -667,6 +667,45 @@ static void test_synthetic_meta(void)
     fc_state_free(st);
 }
 
+static void test_identity(void)
+{
+    struct fc_state *st = fc_state_new(NULL);
+    struct syn s;
+    struct fc_pevent pe;
+    syn_clone(&s, 700, 0, 700, 1, 0, "id");
+    feed(st, &s, &pe);
+    const struct fc_thread *t = pe.thr;
+    syn_begin(&s, PPME_SYSCALL_SETUID_X, 700, g_ts += 1000);
+    syn_int(&s, "res", 0);
+    syn_int(&s, "uid", 1000);
+    feed(st, &s, &pe);
+    CHECK(t->uid == 1000, "setuid: %u", t->uid);
+    syn_begin(&s, PPME_SYSCALL_SETRESUID_X, 700, g_ts += 1000);
+    syn_int(&s, "res", 0);
+    syn_int(&s, "ruid", 5);
+    syn_int(&s, "euid", -1);
+    syn_int(&s, "suid", 5);
+    feed(st, &s, &pe);
+    CHECK(t->uid == 1000, "setresuid with euid -1 keeps the uid: %u", t->uid);
+    syn_begin(&s, PPME_SYSCALL_SETRESUID_X, 700, g_ts += 1000);
+    syn_int(&s, "res", -1);
+    syn_int(&s, "euid", 7);
+    feed(st, &s, &pe);
+    CHECK(t->uid == 1000, "failed setresuid changes nothing");
+    syn_begin(&s, PPME_SYSCALL_CAPSET_X, 700, g_ts += 1000);
+    syn_int(&s, "res", 0);
+    syn_int(&s, "cap_inheritable", 1);
+    syn_int(&s, "cap_permitted", 2);
+    syn_int(&s, "cap_effective", 4);
+    feed(st, &s, &pe);
+    CHECK(t->cap_inheritable == 1 && t->cap_permitted == 2 && t->cap_effective == 4, "capset");
+    syn_begin(&s, PPME_SYSCALL_SETSID_X, 700, g_ts += 1000);
+    syn_int(&s, "res", 700);
+    feed(st, &s, &pe);
+    CHECK(t->sid == 700, "setsid");
+    fc_state_free(st);
+}
+
 static void test_limits(void)
 {
     struct fc_state_opts o = {.max_threads = 4, .max_fds_per_process = 2};
@@ -753,6 +792,7 @@ int main(void)
     test_synthetic_tree();
     test_synthetic_fds();
     test_synthetic_meta();
+    test_identity();
     test_limits();
     test_purge();
     test_short_params();
