@@ -12,7 +12,8 @@
  * equal the exit's, exits cut to the 2022 table, the explicit connect pair
  * untouched; sysdig shows the enter and exit lines with the right process,
  * file and socket fields. Writer edges: _LARGE and EVF blocks, cut
- * strings, two sections, and errors that leave no file behind.
+ * strings, two sections, legacy mode on events built from parameters, and
+ * errors that leave no file behind.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -686,6 +687,7 @@ static void test_edges(void)
                              .loginuid = 0xffffffffu};
     th.comm = (struct scap_str){longs, 2000};
     th.args = (struct scap_str){longs, 5000};
+    static const int64_t zero64 = 0;
     static uint8_t big[70000];
     for (size_t i = 0; i < sizeof(big); i++)
         big[i] = (uint8_t)(i * 7);
@@ -730,6 +732,32 @@ static void test_edges(void)
     CHECK(nt == 1 && t[0].tid == 6, "second section's threads");
     CHECK(scap_next(r, &e) == 0, "clean end: %s", scap_error(r));
     scap_close(r);
+
+    /* Legacy mode on events built from parameters: a code sysdig cannot
+     * know is kept as it is, an exit gets its enter. */
+    static const int64_t r6 = 6, o5 = 5;
+    w = scapw_open(path, SCAPW_LEGACY, &err);
+    scapw_begin_section(w);
+    MK(&b, T0 + 3, 9, PPME_SYSCALL_DUP2_X, PVAL("res", r6), PVAL("oldfd", o5), PVAL("newfd", r6));
+    CHECK(scapw_write_event(w, &b.ev) == 0, "dup2: %s", scapw_error(w));
+    MK(&b, T0 + 4, 9, PPME_SYSCALL_CLOSE_X, PVAL("res", zero64), PVAL("fd", r6));
+    CHECK(scapw_write_event(w, &b.ev) == 0, "close: %s", scapw_error(w));
+    CHECK(scapw_close(w) == 0, "close: %s", scapw_error(w));
+    scapw_free(w);
+    r = scap_open(path, &err);
+    CHECK(r && !err, "reopen legacy: %s", r ? scap_error(r) : strerror(-err));
+    if (r) {
+        CHECK(scap_next(r, &e) == 1 && e.type == PPME_SYSCALL_DUP2_X && e.nparams == 3 &&
+                  e.len[1] == 8 && !memcmp(e.param[1], &o5, 8),
+              "dup2 kept: type %u", e.type);
+        CHECK(scap_next(r, &e) == 1 && e.type == PPME_SYSCALL_CLOSE_E && e.nparams == 1 &&
+                  e.len[0] == 8 && !memcmp(e.param[0], &r6, 8),
+              "close enter: type %u", e.type);
+        CHECK(scap_next(r, &e) == 1 && e.type == PPME_SYSCALL_CLOSE_X && e.nparams == 1,
+              "close exit cut: type %u, %u params", e.type, e.nparams);
+        CHECK(scap_next(r, &e) == 0, "end: %s", scap_error(r));
+        scap_close(r);
+    }
 
     /* A damaged input: convert fails, names the input, leaves no output. */
     char src[512], msg[512];
