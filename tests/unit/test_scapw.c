@@ -2,9 +2,10 @@
  * test_scapw.c - the capture writer (runtime/scapw.c) against the reader
  * (runtime/scap.c) and against sysdig 0.29.3.
  *
- * Round trip: every corpus capture, read → written (plain, gzip, compat
- * tail, legacy) → read, gives the same events (ts, tid, cpu, flags, type,
- * byte-identical PPM bytes) and the same metadata, section by section.
+ * Round trip: every corpus capture (and two concatenated), read → written
+ * (plain, gzip, compat tail, legacy) → read, gives the same events (ts,
+ * tid, cpu, flags, type, byte-identical PPM bytes) and the same metadata,
+ * section by section.
  * Synthetic: an exit-only capture in the current schema (bash forks, the
  * child execs cat /etc/shadow, opens and reads it, connects to
  * 10.0.0.1:443, closes, exits) is written from scratch; in legacy mode the
@@ -151,7 +152,7 @@ static void check_meta(const char *what, struct scap_reader *a, struct scap_read
 static void round_trip(const char *file, unsigned flags)
 {
     char in[512], out[512], what[600], msg[512];
-    snprintf(in, sizeof(in), "%s%s", CAPS, file);
+    snprintf(in, sizeof(in), "%s%s", file[0] == '/' ? "" : CAPS, file);
     tmp_path(out, sizeof(out), "rt.scap");
     snprintf(what, sizeof(what), "%s (flags %u)", file, flags);
     struct scapw_stats st;
@@ -232,6 +233,15 @@ static void test_corpus(void)
                 continue;
             round_trip(corpus[i], modes[m]);
         }
+    /* Two plain captures back to back: two sections, each with its metadata. */
+    char cat[512], cmd[1400];
+    tmp_path(cat, sizeof(cat), "concat.scap");
+    snprintf(cmd, sizeof(cmd), "cat '%s%s' '%s%s' > '%s'", CAPS, "bencer__example0_nginx.scap",
+             CAPS, "bencer__example5_httpd.scap", cat);
+    CHECK(system(cmd) == 0, "%s", cmd);
+    round_trip(cat, 0);
+    round_trip(cat, SCAPW_LEGACY | SCAPW_GZIP);
+    unlink(cat);
 }
 
 /* ---------------------------------------------------------------- building events */
