@@ -88,6 +88,14 @@ run "$cap" '  evt.type=open and proc.nme=x  '
 [ $rc -eq 1 ] && grep -q '^<condition>:1:19: ' "$tmp/err" && ok ||
     ko "blanks around the condition: exit $rc: $(cat "$tmp/err")"
 
+# Macros and lists of a rules file (-r); its own rules never match.
+rules=$shared/corpus/rules/falco_rules.yaml
+run "$cap" -r "$rules" 'spawned_process and evt.num = 0' -p '%evt.num'
+[ $rc -eq 0 ] && [ "$(lines)" -eq 0 ] && ok || ko "-r with macros: exit $rc: $(cat "$tmp/err")"
+run "$cap" -r "$rules" 'spawned_process and shell_prcs'
+[ $rc -eq 1 ] && grep -q "^<condition>:1:21: .*'shell_prcs'" "$tmp/err" && ok ||
+    ko "-r, undefined macro: exit $rc: $(cat "$tmp/err")"
+
 # 7. Capture errors: missing file, damaged data after good events.
 run "$caps/no-such.scap"
 [ $rc -eq 1 ] && grep -q 'no-such.scap: No such file' "$tmp/err" && ok ||
