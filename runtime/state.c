@@ -165,6 +165,11 @@ static const struct {
     {"userdeleted", K_USERDEL},
     {"groupadded", K_GROUPADD},
     {"groupdeleted", K_GROUPDEL},
+    {"brk", K_MEM},
+    {"mmap", K_MEM},
+    {"mmap2", K_MEM},
+    {"munmap", K_MEM},
+    {"switch", K_SWITCH},
     {"open", K_OPEN},
     {"creat", K_CREAT},
     {"openat", K_OPENAT},
@@ -1651,6 +1656,21 @@ static void parse_procexit(struct fc_state *st, struct thr *t, const struct scap
     st->pending_exit = t;
 }
 
+/* the switched-out thread's page faults; memory counters are per process */
+static void parse_switch(struct fc_state *st, struct thr *t, const struct scap_event *ev)
+{
+    if (!t)
+        return;
+    get_u64(NULL, ev, SP_PGFT_MAJ, &t->t.pfmajor);
+    get_u64(NULL, ev, SP_PGFT_MIN, &t->t.pfminor);
+    struct thr *m = st_main(st, t);
+    if (m) {
+        get_u32(NULL, ev, SP_VM_SIZE, &m->t.vmsize_kb);
+        get_u32(NULL, ev, SP_VM_RSS, &m->t.vmrss_kb);
+        get_u32(NULL, ev, SP_VM_SWAP, &m->t.vmswap_kb);
+    }
+}
+
 static void set_cwd(struct fc_state *st, struct thr *m, const char *p, size_t n)
 {
     if (n + 2 > sizeof(st->scratch))
@@ -1692,6 +1712,11 @@ static void parse_process(struct fc_state *st, struct thr *t, const struct scap_
         break;
     case K_SETGID:
         set_id(t, ev, SP_EGID, SP_GID, &x->gid);
+        break;
+    case K_MEM:
+        get_u32(NULL, ev, SP_VM_SIZE, &x->vmsize_kb);
+        get_u32(NULL, ev, SP_VM_RSS, &x->vmrss_kb);
+        get_u32(NULL, ev, SP_VM_SWAP, &x->vmswap_kb);
         break;
     case K_SETSID:
         if (has_res)
@@ -1959,7 +1984,7 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
         for (uint32_t i = 0; i < len_before; i++)
             hash_before = hash_before * 131 + (unsigned char)name_before[i];
 
-    if (dir_x || k == K_PROCEXIT) {
+    if (dir_x || k == K_PROCEXIT || k == K_SWITCH) {
         switch (k) {
         case K_CLONE:
             t = parse_clone(st, t, ev);
@@ -1969,6 +1994,9 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
             break;
         case K_PROCEXIT:
             parse_procexit(st, t, ev);
+            break;
+        case K_SWITCH:
+            parse_switch(st, t, ev);
             break;
         case K_NONE:
             break;

@@ -152,6 +152,8 @@ enum st_kind {
     K_USERDEL,
     K_GROUPADD,
     K_GROUPDEL,
+    K_MEM,    /* brk, mmap, munmap: memory counters */
+    K_SWITCH, /* scheduler switch: page faults and memory of the thread switched out */
     /* fd events, parsed by state_fd.c */
     K_OPEN,
     K_CREAT,

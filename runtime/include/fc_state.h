@@ -146,7 +146,9 @@ struct fc_thread {
     uint32_t tty;
     uint64_t cap_inheritable, cap_permitted, cap_effective;
     bool exe_writable, exe_upper_layer, exe_lower_layer, exe_from_memfd;
-    bool invalid; /* placeholder for an unknown tid (state-model.md §1.3) */
+    bool invalid; /* placeholder for an unknown tid (state-model.md §1.3): as
+                     libsinsp without /proc, its own process (pid = tid) with
+                     ptid -1, comm/exe "<NA>", ids 0xffffffff */
     uint64_t exe_ino, exe_ino_ctime, exe_ino_mtime;
     uint64_t exe_ino_ctime_duration_clone_ts, exe_ino_ctime_duration_pidns_start;
     uint32_t vmsize_kb, vmrss_kb, vmswap_kb;

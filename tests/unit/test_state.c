@@ -26,7 +26,19 @@
 /* ------------------------------------------------------------------ */
 /* corpus checks */
 
-enum what { W_COMM, W_PCOMM, W_CWD, W_FDNUM, W_FDNAME, W_TYPECHAR, W_PID, W_PPID, W_CID, W_EVNAME };
+enum what {
+    W_COMM,
+    W_PCOMM,
+    W_CWD,
+    W_FDNUM,
+    W_FDNAME,
+    W_TYPECHAR,
+    W_PID,
+    W_PPID,
+    W_CID,
+    W_EVNAME,
+    W_VMSIZE
+};
 
 struct check {
     uint64_t num;
@@ -35,9 +47,9 @@ struct check {
     int64_t n;     /* numeric expectations */
 };
 
-static const char *what_name[] = {"proc.name",    "proc.pname",  "proc.cwd", "fd.num",
-                                  "fd.name",      "fd.typechar", "proc.pid", "proc.ppid",
-                                  "container.id", "evt.type"};
+static const char *what_name[] = {"proc.name",    "proc.pname",  "proc.cwd",   "fd.num",
+                                  "fd.name",      "fd.typechar", "proc.pid",   "proc.ppid",
+                                  "container.id", "evt.type",    "proc.vmsize"};
 
 static void run_check(struct fc_state *st, const struct fc_pevent *pe, const struct check *c,
                       const char *cap)
@@ -79,6 +91,9 @@ static void run_check(struct fc_state *st, const struct fc_pevent *pe, const str
         break;
     case W_PPID:
         n = m ? m->ptid : -999;
+        break;
+    case W_VMSIZE:
+        n = m ? (int64_t)m->vmsize_kb : -999;
         break;
     }
     if (c->s)
@@ -152,6 +167,8 @@ static void test_curl_google(void)
         N(211, W_PID, 17497),
         N(211, W_PPID, 3200),
         S(211, W_CWD, ""),
+        N(213, W_VMSIZE, 508),    /* brk */
+        N(1050, W_VMSIZE, 93240), /* switch */
         /* open and close: the fd stays attached on the close itself */
         N(219, W_FDNUM, 3),
         S(219, W_FDNAME, "/etc/ld.so.cache"),
