@@ -684,6 +684,74 @@ static void test_synthetic_meta(void)
     fc_state_free(st);
 }
 
+static bool collect_fd(void *ud, const struct fc_fd *f)
+{
+    int64_t **w = ud;
+    *(*w)++ = f->fd;
+    return true;
+}
+
+static void test_fd_kinds(void)
+{
+    struct fc_state *st = fc_state_new(NULL);
+    struct syn s;
+    struct fc_pevent pe;
+    syn_noop(&s, 800);
+    feed(st, &s, &pe);
+    syn_begin(&s, PPME_SYSCALL_EVENTFD2_X, 800, g_ts += 1000);
+    syn_int(&s, "res", 12);
+    syn_int(&s, "flags", 1u << 12); /* O_CLOEXEC in the file_flags encoding */
+    feed(st, &s, &pe);
+    CHECK(pe.fdnum == 12 && pe.fd && pe.fd->type == FC_FD_EVENT && (pe.fd->openflags & (1u << 12)),
+          "eventfd2");
+    syn_begin(&s, PPME_SYSCALL_MEMFD_CREATE_X, 800, g_ts += 1000);
+    syn_int(&s, "fd", 10);
+    syn_str(&s, "name", "shm");
+    syn_int(&s, "flags", 1); /* MFD_CLOEXEC */
+    feed(st, &s, &pe);
+    CHECK(pe.fd && pe.fd->type == FC_FD_MEMFD && !strcmp(fc_sb_str(&pe.fd->name), "shm") &&
+              (pe.fd->openflags & (1u << 12)),
+          "memfd: plain name, its CLOEXEC");
+    syn_begin(&s, PPME_SYSCALL_PIDFD_OPEN_X, 800, g_ts += 1000);
+    syn_int(&s, "fd", 11);
+    syn_int(&s, "pid", 42);
+    syn_int(&s, "flags", 0);
+    feed(st, &s, &pe);
+    CHECK(pe.fd && pe.fd->type == FC_FD_PIDFD && pe.fd->pid == 42 &&
+              !strcmp(fc_sb_str(&pe.fd->name), "/proc/42"),
+          "pidfd");
+    /* F_SETFD clears CLOEXEC; F_DUPFD_CLOEXEC copies with it */
+    syn_begin(&s, PPME_SYSCALL_FCNTL_X, 800, g_ts += 1000);
+    syn_int(&s, "res", 0);
+    syn_int(&s, "fd", 12);
+    syn_int(&s, "cmd", 3);
+    syn_int(&s, "arg", 0);
+    feed(st, &s, &pe);
+    CHECK(pe.fd && pe.fd->fd == 12 && !(pe.fd->openflags & (1u << 12)), "F_SETFD 0");
+    syn_begin(&s, PPME_SYSCALL_FCNTL_X, 800, g_ts += 1000);
+    syn_int(&s, "res", 20);
+    syn_int(&s, "fd", 12);
+    syn_int(&s, "cmd", 0x1a);
+    feed(st, &s, &pe);
+    CHECK(pe.fdnum == 20 && pe.fd && pe.fd->type == FC_FD_EVENT && (pe.fd->openflags & (1u << 12)),
+          "F_DUPFD_CLOEXEC");
+    int64_t fds[8], *w = fds;
+    uint32_t n = fc_state_fd_each(st, pe.thr, collect_fd, &w);
+    CHECK(n == 4 && fds[0] == 10 && fds[1] == 11 && fds[2] == 12 && fds[3] == 20,
+          "ascending walk: %u", n);
+    /* close_range 11..15 */
+    syn_begin(&s, PPME_SYSCALL_CLOSE_RANGE_X, 800, g_ts += 1000);
+    syn_int(&s, "res", 0);
+    syn_int(&s, "first", 11);
+    syn_int(&s, "last", 15);
+    syn_int(&s, "flags", 0);
+    feed(st, &s, &pe);
+    CHECK(fc_state_fd(st, pe.thr, 10) && !fc_state_fd(st, pe.thr, 11) &&
+              !fc_state_fd(st, pe.thr, 12) && fc_state_fd(st, pe.thr, 20),
+          "close_range");
+    fc_state_free(st);
+}
+
 static void test_identity(void)
 {
     struct fc_state *st = fc_state_new(NULL);
@@ -810,6 +878,7 @@ int main(void)
     test_synthetic_fds();
     test_synthetic_meta();
     test_identity();
+    test_fd_kinds();
     test_limits();
     test_purge();
     test_short_params();
