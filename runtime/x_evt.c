@@ -97,11 +97,14 @@ static bool is_exit(const struct scap_event *ev)
     return ev->type & 1;
 }
 
-/* The syscall return value: param 0 of a syscall exit, when it is a
- * number (generic exits carry the syscall id there instead). */
+/* The syscall return value: param 0 of a syscall exit when it is the
+ * result ("res", "fd", "res_or_fd"); getuid & co. start with the id they
+ * return instead, generic exits with the syscall id. */
 static bool return_value(const struct scap_event *ev, int64_t *res)
 {
-    if (!(category(ev) & EC_SYSCALL) || !is_exit(ev) || ev->type == PPME_GENERIC_X)
+    const struct ev_param *p0 = ev_param_at(ev->type, 0);
+    if (!(category(ev) & EC_SYSCALL) || !is_exit(ev) || !p0 ||
+        (strcmp(p0->name, "res") && strcmp(p0->name, "fd") && strcmp(p0->name, "res_or_fd")))
         return false;
     return fc_param_int(ev, 0, res);
 }
