@@ -595,15 +595,14 @@ static bool fs_path(const struct fc_ctx *c, const struct fc_pevent *pe, enum fc_
     int64_t dirfd;
     if (n && path[0] == '/') {
         bn = 0;
+    } else if (!pe->thr) {
+        return false; /* relative, and no thread to resolve it against */
     } else if (dirarg && !strcmp(dirarg, "<UNKNOWN>")) {
         bn = (size_t)snprintf(base, sizeof(base), "<UNKNOWN>/");
     } else if (dirarg && param_num(ev, dirarg, &dirfd)) {
         bn = dir_base(pe, dirfd, r->must_dir, base, sizeof(base));
     } else {
-        const struct fc_sb *cwd = cwd_of(pe);
         bn = dir_base(pe, AT_FDCWD_PPM, false, base, sizeof(base));
-        if (!cwd)
-            bn = 0;
     }
     return ok_join(c, out, base, bn, path, n);
 }

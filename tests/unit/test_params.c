@@ -8,49 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evbuild.h"
 #include "events.h"
 #include "fc_params.h"
 #include "paraminfo.h"
 #include "tharness.h"
-
-/* ---- a synthetic event: parameters appended one by one ---- */
-
-struct evb {
-    struct scap_event ev;
-    uint8_t buf[2048];
-    size_t used;
-};
-
-static void ev_init(struct evb *b, uint16_t type)
-{
-    memset(b, 0, sizeof(*b));
-    b->ev.type = type;
-    b->ev.tid = 1;
-}
-
-static void add(struct evb *b, const void *p, uint32_t len)
-{
-    uint32_t n = b->ev.nparams++;
-    memcpy(b->buf + b->used, p, len);
-    b->ev.param[n] = b->buf + b->used;
-    b->ev.len[n] = len;
-    b->used += len;
-}
-
-static void add_i64(struct evb *b, int64_t v)
-{
-    add(b, &v, 8);
-}
-
-static void add_u32(struct evb *b, uint32_t v)
-{
-    add(b, &v, 4);
-}
-
-static void add_str(struct evb *b, const char *s)
-{
-    add(b, s, (uint32_t)strlen(s) + 1);
-}
 
 static const char *text(const struct fc_pevent *pe, uint32_t idx, bool resolved)
 {
