@@ -325,6 +325,21 @@ static void test_synthetic(void)
     XEQ(&b, "syscall.type", true, "<NA>");
     XEQ(&b, "evt.dir", true, ">");
 
+    /* legacy docker infrastructure event: "Key: value" items */
+    ev_init(&b, PPME_INFRASTRUCTURE_EVENT_E);
+    add_str(&b, "docker");
+    add_str(&b, "container");
+    add_str(&b, "Event: start; ID: 697956520d891b5cb0e2; name: web; Image: nginx:1.17@sha256:ab");
+    add_str(&b, "");
+    XEQ(&b, "evt.infra.docker.name", true, "start");
+    XEQ(&b, "evt.infra.docker.container.id", true, "697956520d89");
+    XEQ(&b, "evt.infra.docker.container.name", true, "web");
+    XEQ(&b, "evt.infra.docker.container.image", true, "nginx");
+    b.ev.param[2] = (const uint8_t *)"Image: sha256:0123";
+    b.ev.len[2] = 19;
+    XEQ(&b, "evt.infra.docker.container.image", true, "sha256:0123");
+    XEQ(&b, "evt.infra.docker.name", true, "<NA>");
+
     fc_ctx_fini(&hctx);
 }
 
