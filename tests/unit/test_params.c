@@ -245,9 +245,15 @@ static void test_garbage(void)
 {
     struct evb b;
     struct fc_pevent pe = {.ev = &b.ev, .fdnum = -1};
+    struct fc_thread thr;
+    char cwd[] = "/a/b/";
+    memset(&thr, 0, sizeof(thr));
+    thr.cwd.p = cwd;
+    thr.cwd.len = (uint32_t)strlen(cwd);
     char out[64];
     srand(7);
-    for (int round = 0; round < 20; round++)
+    for (int round = 0; round < 40; round++) {
+        pe.thr = round % 2 ? &thr : NULL; /* with a thread, paths resolve too */
         for (int code = 0; code < ev_count(); code++) {
             ev_init(&b, (uint16_t)code);
             for (uint32_t i = 0; i < ev_nparams(code) && i < SCAP_MAX_PARAMS; i++) {
@@ -265,6 +271,7 @@ static void test_garbage(void)
                 fc_param_int(&b.ev, i, &v);
             }
         }
+    }
 }
 
 int main(void)
