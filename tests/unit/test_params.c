@@ -229,6 +229,14 @@ static void test_events(void)
     add(&b, "\x09\x07", 2);
     CHECK(!fc_param_get(&b.ev, 4, &t, &p, &len), "unknown selector is absent");
 
+    /* sysdig (bencer__example5_httpd): lseek > ... offset=-62 whence=1(SEEK_CUR):
+     * 64-bit unsigned values print with a signed conversion */
+    ev_init(&b, PPME_SYSCALL_LSEEK_E);
+    add_i64(&b, 12);
+    add_i64(&b, -62);
+    add(&b, "\x01", 1);
+    STREQ(args(&pe), "fd=12 offset=-62 whence=1(SEEK_CUR)");
+
     /* Buffers: non-printable bytes as '.' (sysdig: data=.ELF...) */
     ev_init(&b, PPME_SYSCALL_READ_X);
     add_i64(&b, 4);
