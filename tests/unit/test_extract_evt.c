@@ -4,8 +4,8 @@
  * expected value below is what `TZ=UTC sysdig -r ... -p "*%evt.num|..."`
  * prints for the same event (noted "sysdig"), or the current-libs
  * semantics of state-model.md §6/§7 where sysdig 0.29.3 has no such field
- * or differs (noted "spec"). Only values that need no thread or fd state
- * are checked here; those belong to the state engine's tests.
+ * or differs (noted "spec"). The values under "with state" need the
+ * state engine's thread and fd tables (fd names, comms, fd categories).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -116,6 +116,23 @@ static const struct want wants[] = {
     {239, "evt.res", "<NA>"},
     {239, "evt.rawres", "<NA>"},
     {239, "evt.count.exit", "1"},
+    /* with state: sysdig 211 ptid=3200(bash), 219 fd=3(<f>/etc/ld.so.cache),
+     * 224 close > fd=3(<f>/etc/ld.so.cache), 231 read: category file, buflen 832 */
+    {211, "evt.arg.ptid", "bash"},
+    {211, "evt.rawarg.ptid", "3200"},
+    {211, "evt.hostname", "ip-10-0-0-79"}, /* the capture's machine info */
+    {219, "evt.arg.fd", "<f>/etc/ld.so.cache"},
+    {219, "evt.args",
+     "fd=3(<f>/etc/ld.so.cache) name=/etc/ld.so.cache flags=4097(O_RDONLY|O_CLOEXEC) mode=0"},
+    {224, "evt.arg[0]", "<f>/etc/ld.so.cache"},
+    {224, "evt.rawarg.fd", "3"},
+    {231, "evt.category", "file"},
+    {231, "evt.buflen", "832"},
+    {231, "evt.buflen.in", "832"},
+    {231, "evt.buflen.file.in", "832"},
+    {231, "evt.buflen.out", "<NA>"},
+    {231, "evt.buflen.net", "<NA>"},
+    {231, "evt.count.error.file", "0"}, /* spec: 0 when it did not fail */
     /* sysdig 1189 and 1273: connects over IPv6 */
     {1189, "evt.res", "SUCCESS"},
     {1189, "evt.category", "net"},
