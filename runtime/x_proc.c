@@ -377,8 +377,14 @@ static bool x_ancestor(const struct fc_ctx *c, const struct fc_pevent *pe,
     }
     if (f->argkind == FC_ARGV_INDEX)
         return attr_value(c, pe, ancestor(pe, t, f->index), a, out);
-    if (any)
-        return attr_value(c, pe, walk_at(pe, t, i), a, out);
+    if (any) {
+        const struct fc_thread *x = walk_at(pe, t, i);
+        /* every counted ancestor answers: the pid filter of put_xid is for
+         * displayed values, the any-form compares the raw pid as libsinsp */
+        if (x && a == AT_PID)
+            return put_int(out, x->pid);
+        return attr_value(c, pe, x, a, out);
+    }
     const struct fc_thread *m = main_of(pe, t); /* proc.aargs */
     if (!m)
         return false;

@@ -192,6 +192,8 @@ static void build(void)
     add(900, 900, 901, "a900");
     add(901, 901, 900, "a901");
     add(902, 902, 900, "a902");
+    add(960, -5, 1, "badpid"); /* a pid no host has */
+    add(961, 961, 960, "child");
     add(950, 950, 950, "self");
     add(951, 951, 950, "below");
     t = add(597, 597, 1, "containerd-shim");
@@ -481,6 +483,15 @@ static void test_any_ancestor(void)
     on(950);
     CHECK(count("proc.aname") == 1, "own parent: got %u", count("proc.aname"));
     EXPECT("proc.loginshellid", "<NA>");
+
+    /* Out-of-range pids are hidden when shown, still compared in the
+     * any-form: every counted ancestor answers. */
+    on(960);
+    EXPECT("proc.pid", "<NA>");
+    on(961);
+    CHECK(count("proc.apid") == 2, "apid: got %u", count("proc.apid"));
+    CHECK(!strcmp(val_at("proc.apid", 0), "-5"), "raw pid in the any-form");
+    CHECK(!strcmp(val_at("proc.apid", 1), "1"), "then systemd");
 
     on(1);
     CHECK(count("proc.aname") == 0, "no ancestors");
