@@ -155,7 +155,7 @@ static void build(void)
     t = add(200, 200, 100, "bash");
     t->exe = str("-bash");
     t->exepath = str("/usr/bin/bash");
-    t->env = LIST("HOME=/root\0X=from-bash\0");
+    t->env = LIST("\0HOME=/root\0\0X=from-bash\0\0"); /* empty items are left out */
     t = add(201, 200, 100, "worker");
     t = add(300, 300, 200, "sh");
     t->sid = 200;
@@ -574,9 +574,9 @@ static void test_caps_and_lists(void)
     /* A list whose length leaves out the last item's NUL reads the same. */
     struct fc_sb l = list("a\0bc", 4);
     l.n = 2;
-    CHECK(join_items(&l, NULL) == 4, "join length");
+    CHECK(join_items(&l, false, NULL) == 4, "join length");
     char buf[8] = {0};
-    join_items(&l, buf);
+    join_items(&l, false, buf);
     CHECK(!strcmp(buf, "a bc"), "joined '%s'", buf);
     /* Counts beyond the bytes stop at the bytes. */
     l.n = 9;
