@@ -514,6 +514,42 @@ static void test_with_params(void)
     CHECK_ABSENT("fdlist.nums");
 }
 
+/* Damaged parameters: short, unterminated, lying counts. Values come out
+ * within the bytes there are, or not at all. */
+static void test_damaged(void)
+{
+    static const int64_t fail = -2;
+    static const uint8_t short_fd[3] = {1, 2, 3};
+    static const char unterminated[4] = {'a', 'b', 'c', 'd'};
+    event(PPME_SYSCALL_OPENAT_2_X, -1, NULL);
+    param(0, &fail, 8);
+    param(1, short_fd, sizeof(short_fd));
+    param(2, unterminated, sizeof(unterminated));
+    CHECK_ABSENT("fd.name");
+    CHECK_ABSENT("fd.nameraw");
+    static const int64_t atcwd = -100;
+    param(1, &atcwd, 8);
+    fc_ctx_next_event(&C);
+    CHECK_STR("fd.nameraw", "abcd");
+
+    uint8_t fds[64];
+    for (uint32_t len = 0; len < sizeof(fds); len++) {
+        for (uint32_t k = 0; k < sizeof(fds); k++)
+            fds[k] = (uint8_t)(k * 37 + len);
+        fds[0] = 0xff;
+        fds[1] = 0xff;
+        event(PPME_SYSCALL_PPOLL_X, -1, NULL);
+        param(1, fds, len);
+        struct fc_str s = str_at("fdlist.nums", 0);
+        /* each whole 10-byte item gives one number */
+        uint32_t items = len >= 2 ? (len - 2) / 10 : 0;
+        uint32_t commas = 0;
+        for (uint32_t k = 0; s.ok && k < s.len; k++)
+            commas += s.p[k] == ',';
+        CHECK(items ? s.ok && commas == items - 1 : !s.ok, "fdlist.nums on %u bytes", len);
+    }
+}
+
 /* ---- container.* and k8s.* ---- */
 
 static void test_containers(void)
@@ -584,6 +620,7 @@ int main(void)
     test_containers();
     CHECK(params_live(), "fc_params decodes integers");
     test_with_params();
+    test_damaged();
 
     fc_ctx_fini(&C);
     return th_done();
