@@ -216,6 +216,21 @@ static void test_values(void)
     expect(&e, "%toupper(proc.name) %basename(fd.name) %len(proc.name) %len(fd.types)", 0,
            "CURL ld.so.cache 4 2");
     expect(&e, "%tolower(fd.types)", 0, "(file,ipv4)");
+
+    /* One field at a time (JSON output_fields): absent appends nothing. */
+    struct fc_fmt_error err;
+    const char *s = "%fd.num%3proc.name";
+    if (fc_format_compile(&e.f, s, strlen(s), 0, &err) == 0 &&
+        fc_ctx_init(&e.c, &fvec_provider, e.f.frefs, e.f.nfrefs)) {
+        e.c.data = &e.fv;
+        fc_ctx_next_event(&e.c);
+        e.b.len = 0;
+        CHECK(fc_format_field(&e.c, &e.f.toks[0], 0, &e.b) == 0 && e.b.len == 0, "absent field");
+        CHECK(fc_format_field(&e.c, &e.f.toks[1], 0, &e.b) == 1 && !strcmp(e.b.p, "cur"),
+              "one field, width applied: '%s'", e.b.p ? e.b.p : "");
+        fc_ctx_fini(&e.c);
+        fc_format_free(&e.f);
+    }
     fc_fmt_buf_free(&e.b);
     fvec_free(&e.fv);
 }
