@@ -412,10 +412,16 @@ static void test_ipv6_and_servers(void)
     CHECK_IP("fd.ip", 0, "0.0.0.0");
     CHECK(count("fd.port") == 1 && num_at("fd.port", 0).v == 80, "fd.port of a listening socket");
 
-    /* a listening socket whose role bits were never set still answers */
+    /* a listening socket without a role (found by the /proc scan): its
+     * port and either-end reads answer, its address does not */
     FD.flags = 0;
     event(PPME_SOCKET_ACCEPT4_6_X, 3, &FD);
-    CHECK_IP("fd.sip", 0, "0.0.0.0");
+    CHECK_ABSENT("fd.sip");
+    CHECK_ABSENT("fd.snet");
+    CHECK_NUM("fd.sport", 80);
+    CHECK_STR("fd.sproto", "");
+    CHECK_NUM("fd.is_server", 1);
+    CHECK(count("fd.ip") == 1, "fd.ip of a listening socket without a role");
 
     file_fd(FC_FD_UNIX_SOCK, "/run/nscd/socket");
     FD.flags = FC_FDF_ROLE_CLIENT;
