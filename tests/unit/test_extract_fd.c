@@ -679,6 +679,19 @@ static void replay(const char *name, const struct want *w, size_t n)
             if (w[k].ts != ev.ts)
                 continue;
             seen++;
+            if (w[k].field[0] == '#') { /* a list: its distinct values, comma-joined */
+                struct fc_fref f = ref(w[k].field + 1);
+                char buf[512] = "";
+                size_t len = 0;
+                for (uint32_t i = 0; i < fc_state_provider.count(&C, &f); i++) {
+                    struct fc_str v = fc_state_provider.get_str(&C, &f, i);
+                    len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%.*s", i ? "," : "",
+                                            (int)v.len, v.p);
+                }
+                CHECK(!strcmp(buf, w[k].value), "%s: %s = %s, want %s", name, w[k].field + 1, buf,
+                      w[k].value);
+                continue;
+            }
             struct fc_fref f = ref(w[k].field);
             char buf[512];
             const char *got = value_text(&f, buf, sizeof(buf));
@@ -720,6 +733,10 @@ static void test_captures(void)
         {1522704423470627540ull, "fd.connected", "true"},
         {1522704423470627540ull, "fd.uid", "316994"},
         {1522704423470627540ull, "fd.containername", ":127.0.0.1:47192->127.0.0.1:80"},
+        /* fd.types[N]: one fd of the process's table */
+        {1522704423470627540ull, "fd.types[4]", "ipv4"},
+        {1522704423470627540ull, "fd.types[999]", NULL},
+        {1522704423470627540ull, "#fd.types", "ipv4"},
     };
     replay("falco__connect_localhost.scap", connect_localhost,
            sizeof(connect_localhost) / sizeof(connect_localhost[0]));
@@ -744,6 +761,7 @@ static void test_captures(void)
         {1533943856118352985ull, "fd.lip", "2001:db8::4"},
         {1533943856118352985ull, "fd.typechar", "6"},
         {1533943856118352985ull, "fd.num", "4"},
+        {1533943856118352985ull, "#fd.types", "ipv6"},
     };
     replay("libs__single_ipv6_conn.scap", ipv6, sizeof(ipv6) / sizeof(ipv6[0]));
 
@@ -790,6 +808,8 @@ static void test_captures(void)
          "f68d6e55e06520f152403e6d96d0de5c9790a89b4cfc99f4626f68146fa1dbdc"},
         {1562711472095933116ull, "container.mounts", ""},
         {1562711472095933116ull, "k8s.pod.name", NULL},
+        /* the process table as sysdig -c lsof lists it: files and a pipe */
+        {1562711471859531918ull, "#fd.types", "file,pipe"},
     };
     replay("falco__psp_run_as_user_0_container.scap", container,
            sizeof(container) / sizeof(container[0]));
