@@ -389,14 +389,17 @@ static bool end_is_source(const struct fc_pevent *pe, const struct fc_fd *fd, en
     }
 }
 
-/* fd.cip / sip / lip / rip and their nets. Listening sockets answer only
- * the server end; the others need a connected socket with a known role. */
+/* fd.cip / sip / lip / rip and their nets: a known role first (libsinsp
+ * asks it of listening sockets too, which a bind gives them but the /proc
+ * scan does not); listening sockets then answer only the server end. */
 static bool sock_ip(const struct fc_pevent *pe, const struct fc_fd *fd, enum end e, bool net,
                     struct fc_xv *out)
 {
+    if (role_none(fd))
+        return false;
     if (is_servsock(fd))
         return e == END_SERVER && put_ip(out, ip_family(fd), fd->sip, net);
-    if (!is_sock(fd) || role_none(fd))
+    if (!is_sock(fd))
         return false;
     return put_ip(out, ip_family(fd), end_is_source(pe, fd, e) ? fd->sip : fd->dip, net);
 }
