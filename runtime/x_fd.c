@@ -277,12 +277,10 @@ static char guess_typechar(uint16_t type)
  * first character or there is none; a name ending in '/' stays whole. */
 static bool dir_part(const char *p, uint32_t n, struct fc_xv *out)
 {
-    uint32_t pos = n;
-    while (pos > 0 && p[pos - 1] != '/')
-        pos--;
-    if (pos <= 1) /* no '/' (pos 0) or only the first character */
+    const char *s = n ? memrchr(p, '/', n) : NULL;
+    if (!s || s == p)
         return put_str(out, "/", 1);
-    pos--; /* index of the last '/' */
+    uint32_t pos = (uint32_t)(s - p);
     return put_str(out, p, pos < n - 1 ? pos : n);
 }
 
