@@ -266,13 +266,10 @@ int sp_index(int code, enum sp which); /* -1 when the layout has none */
 struct pv sp_get(const struct thr *t, const struct scap_event *ev, enum sp which);
 bool pv_i64(struct pv v, int64_t *out); /* sign-extends by length */
 bool pv_u64(struct pv v, uint64_t *out);
-/* A string parameter without its trailing NUL(s). */
+/* A string parameter's length: up to its first NUL. */
 static inline size_t pv_strlen(struct pv v)
 {
-    size_t n = v.len;
-    while (n > 0 && v.p[n - 1] == 0)
-        n--;
-    return n;
+    return v.p ? strnlen((const char *)v.p, v.len) : 0;
 }
 
 /* ---- tables (state.c) ---- */

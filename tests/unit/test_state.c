@@ -864,6 +864,28 @@ static void test_short_params(void)
         fc_state_event(st, &ev, &pe);
     }
     CHECK(pe.num == (uint64_t)ev_count(), "survived every code with 1-byte params");
+    /* random bytes and lengths, a few threads, every code: nothing to check
+     * but that it returns (and, under the sanitizers, cleanly) */
+    static uint8_t junk[64][48];
+    uint32_t seed = 12345;
+    for (int round = 0; round < 20; round++)
+        for (int code = 0; code < ev_count(); code++) {
+            struct scap_event ev = {.ts = g_ts += 1000,
+                                    .tid = (uint64_t)(400 + (seed >> 8) % 4),
+                                    .type = (uint16_t)code};
+            ev.nparams = ev_nparams(code);
+            for (uint32_t i = 0; i < ev.nparams && i < SCAP_MAX_PARAMS; i++) {
+                uint8_t *b = junk[(code + i) % 64];
+                for (int k = 0; k < 48; k++) {
+                    seed = seed * 1103515245u + 12345u;
+                    b[k] = (uint8_t)(seed >> 16);
+                }
+                ev.param[i] = b;
+                ev.len[i] = (seed >> 20) % 49;
+            }
+            fc_state_event(st, &ev, &pe);
+        }
+    CHECK(pe.num == 21ull * (uint64_t)ev_count(), "survived random parameters");
     fc_state_free(st);
 }
 
