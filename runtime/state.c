@@ -165,6 +165,11 @@ static const struct {
     {"userdeleted", K_USERDEL},
     {"groupadded", K_GROUPADD},
     {"groupdeleted", K_GROUPDEL},
+    {"brk", K_MEM},
+    {"mmap", K_MEM},
+    {"mmap2", K_MEM},
+    {"munmap", K_MEM},
+    {"switch", K_SWITCH},
     {"open", K_OPEN},
     {"creat", K_CREAT},
     {"openat", K_OPENAT},
@@ -1111,7 +1116,7 @@ static void thr_update_container(struct thr *t)
     sb_set(&t->t.container_id, id, n);
 }
 
-/* cgroups as stored: subsystem names normalized (§2.2). */
+/* cgroups as the capture carries them ("subsys=path" items) */
 static void set_cgroups(struct thr *t, const char *p, size_t n)
 {
     sb_set_list(&t->t.cgroups, p, n);
@@ -1367,14 +1372,6 @@ static void take_common(struct thr *t, struct thr *src_params, const struct scap
     get_u32(src_params, ev, SP_GID, &x->gid);
 }
 
-static void user_ensure(struct fc_state *st, const struct thr *t)
-{
-    (void)st;
-    (void)t;
-    /* host users come from the capture's user list; container tables come
-     * from useradded events. Nothing to read on a replay. */
-}
-
 static struct thr *make_child(struct fc_state *st, struct thr *caller, struct thr *src,
                               const struct scap_event *ev, int64_t tid, int64_t pid, int64_t ptid,
                               uint32_t flags, bool child_side)
@@ -1454,8 +1451,9 @@ static struct thr *make_child(struct fc_state *st, struct thr *caller, struct th
     struct thr *p = x->ptid != tid ? st_thread(st, x->ptid) : NULL;
     if (p && !p->t.invalid)
         tree_link(c, p);
+    /* users: the capture's list is the host's, containers' come with
+     * useradded events; a replay has no passwd files to read */
     thr_update_container(c);
-    user_ensure(st, c);
     return c;
 }
 
@@ -1523,10 +1521,7 @@ static struct thr *parse_clone(struct fc_state *st, struct thr *t, const struct 
     if (src && src->t.invalid)
         src = NULL;
     struct thr *caller = (flags & FC_CL_CLONE_THREAD) ? NULL : src;
-    struct thr *c = make_child(st, caller, src, ev, tid, pid, ptid, flags, true);
-    if (c && !caller && !(flags & FC_CL_CLONE_THREAD))
-        c->t.ptid = ptid;
-    return c;
+    return make_child(st, caller, src, ev, tid, pid, ptid, flags, true);
 }
 
 /* legacy exepath: the execve filename made absolute against the cwd */
@@ -1637,7 +1632,6 @@ static void parse_execve(struct fc_state *st, struct thr *t, const struct scap_e
                FC_CL_ACTIVE | FC_CL_NAME_CHANGED;
     drop_other_threads(st, t);
     thr_update_container(t);
-    user_ensure(st, t);
 }
 
 static void parse_procexit(struct fc_state *st, struct thr *t, const struct scap_event *ev)
@@ -1662,6 +1656,21 @@ static void parse_procexit(struct fc_state *st, struct thr *t, const struct scap
     st->pending_exit = t;
 }
 
+/* the switched-out thread's page faults; memory counters are per process */
+static void parse_switch(struct fc_state *st, struct thr *t, const struct scap_event *ev)
+{
+    if (!t)
+        return;
+    get_u64(NULL, ev, SP_PGFT_MAJ, &t->t.pfmajor);
+    get_u64(NULL, ev, SP_PGFT_MIN, &t->t.pfminor);
+    struct thr *m = st_main(st, t);
+    if (m) {
+        get_u32(NULL, ev, SP_VM_SIZE, &m->t.vmsize_kb);
+        get_u32(NULL, ev, SP_VM_RSS, &m->t.vmrss_kb);
+        get_u32(NULL, ev, SP_VM_SWAP, &m->t.vmswap_kb);
+    }
+}
+
 static void set_cwd(struct fc_state *st, struct thr *m, const char *p, size_t n)
 {
     if (n + 2 > sizeof(st->scratch))
@@ -1670,6 +1679,20 @@ static void set_cwd(struct fc_state *st, struct thr *m, const char *p, size_t n)
     if (n == 0 || st->scratch[n - 1] != '/')
         st->scratch[n++] = '/';
     sb_set(&m->t.cwd, st->scratch, n);
+}
+
+/* setuid/setgid name the id; the re/res variants the effective one, where
+ * -1 means "unchanged" */
+static void set_id(struct thr *t, const struct scap_event *ev, enum sp eff, enum sp plain,
+                   uint32_t *dst)
+{
+    uint64_t u;
+    if (get_u64(t, ev, eff, &u)) {
+        if ((uint32_t)u != 0xffffffffu)
+            *dst = (uint32_t)u;
+    } else if (get_u64(t, ev, plain, &u)) {
+        *dst = (uint32_t)u;
+    }
 }
 
 static void parse_process(struct fc_state *st, struct thr *t, const struct scap_event *ev,
@@ -1685,16 +1708,15 @@ static void parse_process(struct fc_state *st, struct thr *t, const struct scap_
     int64_t v;
     switch (k) {
     case K_SETUID:
-        if (get_u64(t, ev, SP_EUID, &u) || get_u64(t, ev, SP_UID, &u)) {
-            if ((uint32_t)u != 0xffffffffu || sp_index(ev->type, SP_UID) >= 0)
-                x->uid = (uint32_t)u;
-        }
+        set_id(t, ev, SP_EUID, SP_UID, &x->uid);
         break;
     case K_SETGID:
-        if (get_u64(t, ev, SP_EGID, &u) || get_u64(t, ev, SP_GID, &u)) {
-            if ((uint32_t)u != 0xffffffffu || sp_index(ev->type, SP_GID) >= 0)
-                x->gid = (uint32_t)u;
-        }
+        set_id(t, ev, SP_EGID, SP_GID, &x->gid);
+        break;
+    case K_MEM:
+        get_u32(NULL, ev, SP_VM_SIZE, &x->vmsize_kb);
+        get_u32(NULL, ev, SP_VM_RSS, &x->vmrss_kb);
+        get_u32(NULL, ev, SP_VM_SWAP, &x->vmswap_kb);
         break;
     case K_SETSID:
         if (has_res)
@@ -1829,20 +1851,30 @@ static void parse_meta(struct fc_state *st, const struct scap_event *ev, enum st
 /* ------------------------------------------------------------------ */
 /* purge (§2.6), on capture time */
 
+/* Invalid placeholders and entries idle for the thread timeout. A replay
+ * cannot ask /proc whether an idle tid still exists: idle means gone.
+ * Removing one entry can erase another (its dead leader), so the tids are
+ * collected first. Runs every 20 minutes of capture time. */
 static void purge(struct fc_state *st, uint64_t now)
 {
-    for (uint32_t b = 0; b <= st->tb_mask; b++) {
-        struct thr *t = st->tb[b];
-        while (t) {
-            struct thr *nx = t->hnext;
-            if (t != st->pending_exit && t->t.lastevent_ts && now > t->t.lastevent_ts &&
-                now - t->t.lastevent_ts > INACTIVE_NS && t->t.tid != t->t.pid) {
-                thr_remove(st, t);
-                st->stats.threads_purged++;
-            }
-            t = nx;
+    int64_t *tids = malloc((size_t)st->nthreads * sizeof(*tids) + 1);
+    if (!tids)
+        return;
+    uint32_t n = 0;
+    for (uint32_t b = 0; b <= st->tb_mask; b++)
+        for (struct thr *t = st->tb[b]; t; t = t->hnext) {
+            bool idle = now > t->t.lastevent_ts && now - t->t.lastevent_ts > INACTIVE_NS;
+            if (t != st->pending_exit && (t->t.invalid || idle) && n < st->nthreads)
+                tids[n++] = t->t.tid;
+        }
+    for (uint32_t i = 0; i < n; i++) {
+        struct thr *t = st_thread(st, tids[i]);
+        if (t) {
+            thr_remove(st, t);
+            st->stats.threads_purged++;
         }
     }
+    free(tids);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1881,6 +1913,18 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
             pe->evname = n;
     }
     enum st_kind k = st_kind(ev->type);
+    if (ev->type == PPME_ASYNCEVENT_E && ev->nparams > 2 && ev->len[1] > 0) {
+        /* asyncevent: evt.type is the name it carries; the container
+         * plugin's "container" events hold the container JSON */
+        size_t n = strnlen((const char *)ev->param[1], ev->len[1]);
+        if (n >= sizeof(st->async_name))
+            n = sizeof(st->async_name) - 1;
+        memcpy(st->async_name, ev->param[1], n);
+        st->async_name[n] = 0;
+        pe->evname = st->async_name;
+        if (!strcmp(st->async_name, "container") && ev->len[2] > 0)
+            st_container_json(st, (const char *)ev->param[2], ev->len[2]);
+    }
     if (is_meta(ev) && k != K_PROCEXIT) {
         parse_meta(st, ev, k);
         pe->first_ts = st->first_ts;
@@ -1940,7 +1984,7 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
         for (uint32_t i = 0; i < len_before; i++)
             hash_before = hash_before * 131 + (unsigned char)name_before[i];
 
-    if (dir_x || k == K_PROCEXIT) {
+    if (dir_x || k == K_PROCEXIT || k == K_SWITCH) {
         switch (k) {
         case K_CLONE:
             t = parse_clone(st, t, ev);
@@ -1950,6 +1994,9 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
             break;
         case K_PROCEXIT:
             parse_procexit(st, t, ev);
+            break;
+        case K_SWITCH:
+            parse_switch(st, t, ev);
             break;
         case K_NONE:
             break;
@@ -2013,6 +2060,19 @@ uint32_t fc_state_fd_each(const struct fc_state *st, const struct fc_thread *t,
             break;
     }
     return i;
+}
+
+uint32_t fc_state_group_alive(const struct fc_state *st, const struct fc_thread *t)
+{
+    (void)st;
+    const struct thr *x = t ? thr_of(t) : NULL;
+    return x && x->grp ? x->grp->nalive : 0;
+}
+
+bool fc_state_thread_dead(const struct fc_state *st, const struct fc_thread *t)
+{
+    (void)st;
+    return t && thr_of(t)->dead;
 }
 
 const struct fc_container *fc_state_container(const struct fc_state *st, const char *id)

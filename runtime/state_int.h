@@ -152,6 +152,8 @@ enum st_kind {
     K_USERDEL,
     K_GROUPADD,
     K_GROUPDEL,
+    K_MEM,    /* brk, mmap, munmap: memory counters */
+    K_SWITCH, /* scheduler switch: page faults and memory of the thread switched out */
     /* fd events, parsed by state_fd.c */
     K_OPEN,
     K_CREAT,
@@ -243,7 +245,8 @@ struct fc_state {
     bool has_machine;
     struct conts *conts;
     struct fc_state_stats stats;
-    char scratch[8192]; /* path joins */
+    char scratch[8192];  /* path joins */
+    char async_name[64]; /* evt.type of the last asyncevent */
 };
 
 /* ---- strings ---- */

@@ -47,6 +47,12 @@ run "$cap" -n 3
 grep -qvE '^[^ ]+ [^ ]+ [^ ]+ [^ ]+ \([^)]*\) [^ ]+ [^ ]+ ' "$tmp/out" &&
     ko "default line shape: $(head -1 "$tmp/out")" || ok
 
+# Without a condition LLVM is never loaded: a missing module does not matter.
+FALCOC_LLVM_MODULE=/nonexistent/falcoc-llvm.so run "$cap" -n 2 -p '*%evt.num'
+[ $rc -eq 0 ] && [ "$(lines)" -eq 2 ] && ok || ko "no condition needs LLVM: exit $rc: $(cat "$tmp/err")"
+FALCOC_LLVM_MODULE=/nonexistent/falcoc-llvm.so run "$cap" 'evt.num = 0'
+[ $rc -eq 3 ] && ok || ko "a condition without the module: exit $rc"
+
 # 3. -q prints nothing; a condition that never holds prints nothing.
 run "$cap" -q
 [ $rc -eq 0 ] && [ "$(lines)" -eq 0 ] && ok || ko "-q: exit $rc, $(lines) lines"

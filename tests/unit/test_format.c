@@ -192,6 +192,14 @@ static void test_values(void)
      * `211 3 curl /etc/ld.so.cache` (libs__curl_google.scap, evt 219). */
     expect(&e, "%evt.num %evt.cpu %proc.name %fd.name", 0, "211 3 curl /etc/ld.so.cache");
     expect(&e, "%proc.pid", 0, "-1");
+    struct ev x = {0};
+    fvec_init(&x.fv);
+    add(&x, "proc.pid", "-9223372036854775808");
+    add(&x, "evt.num", "18446744073709551615");
+    add(&x, "fd.dev", "2049");
+    expect(&x, "%proc.pid %evt.num %fd.dev", 0, "-9223372036854775808 18446744073709551615 801");
+    fc_fmt_buf_free(&x.b);
+    fvec_free(&x.fv);
     expect(&e, "%evt.failed %proc.is_exe_writable", 0, "true false");
     /* fd.dev is hex at its type's width (int32): -1 is FFFFFFFF. */
     expect(&e, "%fd.dev", 0, "FFFFFFFF");

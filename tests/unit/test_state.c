@@ -26,7 +26,19 @@
 /* ------------------------------------------------------------------ */
 /* corpus checks */
 
-enum what { W_COMM, W_PCOMM, W_CWD, W_FDNUM, W_FDNAME, W_TYPECHAR, W_PID, W_PPID, W_CID, W_EVNAME };
+enum what {
+    W_COMM,
+    W_PCOMM,
+    W_CWD,
+    W_FDNUM,
+    W_FDNAME,
+    W_TYPECHAR,
+    W_PID,
+    W_PPID,
+    W_CID,
+    W_EVNAME,
+    W_VMSIZE
+};
 
 struct check {
     uint64_t num;
@@ -35,9 +47,9 @@ struct check {
     int64_t n;     /* numeric expectations */
 };
 
-static const char *what_name[] = {"proc.name",    "proc.pname",  "proc.cwd", "fd.num",
-                                  "fd.name",      "fd.typechar", "proc.pid", "proc.ppid",
-                                  "container.id", "evt.type"};
+static const char *what_name[] = {"proc.name",    "proc.pname",  "proc.cwd",   "fd.num",
+                                  "fd.name",      "fd.typechar", "proc.pid",   "proc.ppid",
+                                  "container.id", "evt.type",    "proc.vmsize"};
 
 static void run_check(struct fc_state *st, const struct fc_pevent *pe, const struct check *c,
                       const char *cap)
@@ -79,6 +91,9 @@ static void run_check(struct fc_state *st, const struct fc_pevent *pe, const str
         break;
     case W_PPID:
         n = m ? m->ptid : -999;
+        break;
+    case W_VMSIZE:
+        n = m ? (int64_t)m->vmsize_kb : -999;
         break;
     }
     if (c->s)
@@ -152,6 +167,8 @@ static void test_curl_google(void)
         N(211, W_PID, 17497),
         N(211, W_PPID, 3200),
         S(211, W_CWD, ""),
+        N(213, W_VMSIZE, 508),    /* brk */
+        N(1050, W_VMSIZE, 93240), /* switch */
         /* open and close: the fd stays attached on the close itself */
         N(219, W_FDNUM, 3),
         S(219, W_FDNAME, "/etc/ld.so.cache"),
@@ -607,13 +624,170 @@ static void test_synthetic_fds(void)
     syn_int(&s, "pid", 201);
     syn_int(&s, "ptid", 200);
     syn_str(&s, "comm", "true");
-    syn_put(&s, "cgroups",
-            "cpu=/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\0", 76);
+    static const char cg_docker[] =
+        "cpu=/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    syn_put(&s, "cgroups", cg_docker, sizeof(cg_docker));
     feed(st, &s, &pe);
     CHECK(pe.thr == c && !strcmp(fc_sb_str(&c->comm), "true") && c->args.n == 2, "execve");
     CHECK(!fc_state_fd(st, c, 4) && fc_state_fd(st, c, 5), "cloexec fd dropped, others kept");
     CHECK(!strcmp(fc_sb_str(&c->container_id), "0123456789ab"), "container id %s",
           fc_sb_str(&c->container_id));
+    fc_state_free(st);
+}
+
+static void test_synthetic_meta(void)
+{
+    struct fc_state *st = fc_state_new(NULL);
+    struct syn s;
+    struct fc_pevent pe;
+    static const char json[] =
+        "{\"container\":{\"id\":\"abcdef123456\",\"name\":\"web\",\"type\":6,"
+        "\"image\":\"nginx:1\",\"ip\":\"10.1.2.3\",\"labels\":{\"a\":\"b\\u0041\",\"c\":\"\"},"
+        "\"Mounts\":[{\"Source\":\"/s\",\"Destination\":\"/d\",\"Mode\":\"\",\"RW\":true,"
+        "\"Propagation\":\"rprivate\"}],\"privileged\":false,\"extra\":[1,{\"x\":null}]}}";
+    syn_begin(&s, PPME_ASYNCEVENT_E, -1, g_ts += 1000);
+    syn_int(&s, "plugin_id", 1);
+    syn_str(&s, "name", "container");
+    syn_put(&s, "data", json, sizeof(json) - 1);
+    feed(st, &s, &pe);
+    CHECK(pe.evname && !strcmp(pe.evname, "container") && !pe.thr, "asyncevent named container");
+    const struct fc_container *c = fc_state_container(st, "abcdef123456");
+    CHECK(c && c->has_metadata && !strcmp(c->name, "web") && !strcmp(c->type, "cri") &&
+              !strcmp(c->image, "nginx:1") && !c->privileged,
+          "container record");
+    CHECK(c && c->labels->n == 2 && !strcmp(c->labels->p, "a=bA"), "labels");
+    CHECK(c && c->mounts->n == 1 && !strcmp(c->mounts->p, "/s:/d::true:rprivate"), "mounts %s",
+          c ? fc_sb_str(c->mounts) : "-");
+    /* a thread of that container: its IP is local, a stranger's is not */
+    syn_clone(&s, 500, 0, 500, 1, 0, "nginx");
+    static const char cg_pod[] = "cpu=/kubepods/besteffort/podx/"
+                                 "abcdef1234560000000000000000000000000000000000000000000000000000";
+    syn_put(&s, "cgroups", cg_pod, sizeof(cg_pod));
+    feed(st, &s, &pe);
+    CHECK(pe.thr && !strcmp(fc_sb_str(&pe.thr->container_id), "abcdef123456"), "cid %s",
+          pe.thr ? fc_sb_str(&pe.thr->container_id) : "-");
+    const uint8_t mine[4] = {10, 1, 2, 3}, other[4] = {10, 9, 9, 9};
+    CHECK(pe.thr && fc_state_is_local(st, pe.thr, 4, mine), "container ip is local");
+    CHECK(pe.thr && !fc_state_is_local(st, pe.thr, 4, other), "other ip is not");
+    /* users and groups of a container, from the capture's meta events */
+    syn_begin(&s, PPME_USER_ADDED_E, -1, g_ts += 1000);
+    syn_int(&s, "uid", 33);
+    syn_int(&s, "gid", 33);
+    syn_str(&s, "name", "www-data");
+    syn_str(&s, "home", "/var/www");
+    syn_str(&s, "shell", "/usr/sbin/nologin");
+    syn_str(&s, "container_id", "abcdef123456");
+    feed(st, &s, &pe);
+    const struct fc_user *u = fc_state_user(st, "abcdef123456", 33);
+    CHECK(u && !strcmp(u->name, "www-data") && !strcmp(u->home, "/var/www"), "container user");
+    CHECK(!fc_state_user(st, "", 33), "not a host user");
+    fc_state_free(st);
+}
+
+static bool collect_fd(void *ud, const struct fc_fd *f)
+{
+    int64_t **w = ud;
+    *(*w)++ = f->fd;
+    return true;
+}
+
+static void test_fd_kinds(void)
+{
+    struct fc_state *st = fc_state_new(NULL);
+    struct syn s;
+    struct fc_pevent pe;
+    syn_noop(&s, 800);
+    feed(st, &s, &pe);
+    syn_begin(&s, PPME_SYSCALL_EVENTFD2_X, 800, g_ts += 1000);
+    syn_int(&s, "res", 12);
+    syn_int(&s, "flags", 1u << 12); /* O_CLOEXEC in the file_flags encoding */
+    feed(st, &s, &pe);
+    CHECK(pe.fdnum == 12 && pe.fd && pe.fd->type == FC_FD_EVENT && (pe.fd->openflags & (1u << 12)),
+          "eventfd2");
+    syn_begin(&s, PPME_SYSCALL_MEMFD_CREATE_X, 800, g_ts += 1000);
+    syn_int(&s, "fd", 10);
+    syn_str(&s, "name", "shm");
+    syn_int(&s, "flags", 1); /* MFD_CLOEXEC */
+    feed(st, &s, &pe);
+    CHECK(pe.fd && pe.fd->type == FC_FD_MEMFD && !strcmp(fc_sb_str(&pe.fd->name), "shm") &&
+              (pe.fd->openflags & (1u << 12)),
+          "memfd: plain name, its CLOEXEC");
+    syn_begin(&s, PPME_SYSCALL_PIDFD_OPEN_X, 800, g_ts += 1000);
+    syn_int(&s, "fd", 11);
+    syn_int(&s, "pid", 42);
+    syn_int(&s, "flags", 0);
+    feed(st, &s, &pe);
+    CHECK(pe.fd && pe.fd->type == FC_FD_PIDFD && pe.fd->pid == 42 &&
+              !strcmp(fc_sb_str(&pe.fd->name), "/proc/42"),
+          "pidfd");
+    /* F_SETFD clears CLOEXEC; F_DUPFD_CLOEXEC copies with it */
+    syn_begin(&s, PPME_SYSCALL_FCNTL_X, 800, g_ts += 1000);
+    syn_int(&s, "res", 0);
+    syn_int(&s, "fd", 12);
+    syn_int(&s, "cmd", 3);
+    syn_int(&s, "arg", 0);
+    feed(st, &s, &pe);
+    CHECK(pe.fd && pe.fd->fd == 12 && !(pe.fd->openflags & (1u << 12)), "F_SETFD 0");
+    syn_begin(&s, PPME_SYSCALL_FCNTL_X, 800, g_ts += 1000);
+    syn_int(&s, "res", 20);
+    syn_int(&s, "fd", 12);
+    syn_int(&s, "cmd", 0x1a);
+    feed(st, &s, &pe);
+    CHECK(pe.fdnum == 20 && pe.fd && pe.fd->type == FC_FD_EVENT && (pe.fd->openflags & (1u << 12)),
+          "F_DUPFD_CLOEXEC");
+    int64_t fds[8], *w = fds;
+    uint32_t n = fc_state_fd_each(st, pe.thr, collect_fd, &w);
+    CHECK(n == 4 && fds[0] == 10 && fds[1] == 11 && fds[2] == 12 && fds[3] == 20,
+          "ascending walk: %u", n);
+    /* close_range 11..15 */
+    syn_begin(&s, PPME_SYSCALL_CLOSE_RANGE_X, 800, g_ts += 1000);
+    syn_int(&s, "res", 0);
+    syn_int(&s, "first", 11);
+    syn_int(&s, "last", 15);
+    syn_int(&s, "flags", 0);
+    feed(st, &s, &pe);
+    CHECK(fc_state_fd(st, pe.thr, 10) && !fc_state_fd(st, pe.thr, 11) &&
+              !fc_state_fd(st, pe.thr, 12) && fc_state_fd(st, pe.thr, 20),
+          "close_range");
+    fc_state_free(st);
+}
+
+static void test_identity(void)
+{
+    struct fc_state *st = fc_state_new(NULL);
+    struct syn s;
+    struct fc_pevent pe;
+    syn_clone(&s, 700, 0, 700, 1, 0, "id");
+    feed(st, &s, &pe);
+    const struct fc_thread *t = pe.thr;
+    syn_begin(&s, PPME_SYSCALL_SETUID_X, 700, g_ts += 1000);
+    syn_int(&s, "res", 0);
+    syn_int(&s, "uid", 1000);
+    feed(st, &s, &pe);
+    CHECK(t->uid == 1000, "setuid: %u", t->uid);
+    syn_begin(&s, PPME_SYSCALL_SETRESUID_X, 700, g_ts += 1000);
+    syn_int(&s, "res", 0);
+    syn_int(&s, "ruid", 5);
+    syn_int(&s, "euid", -1);
+    syn_int(&s, "suid", 5);
+    feed(st, &s, &pe);
+    CHECK(t->uid == 1000, "setresuid with euid -1 keeps the uid: %u", t->uid);
+    syn_begin(&s, PPME_SYSCALL_SETRESUID_X, 700, g_ts += 1000);
+    syn_int(&s, "res", -1);
+    syn_int(&s, "euid", 7);
+    feed(st, &s, &pe);
+    CHECK(t->uid == 1000, "failed setresuid changes nothing");
+    syn_begin(&s, PPME_SYSCALL_CAPSET_X, 700, g_ts += 1000);
+    syn_int(&s, "res", 0);
+    syn_int(&s, "cap_inheritable", 1);
+    syn_int(&s, "cap_permitted", 2);
+    syn_int(&s, "cap_effective", 4);
+    feed(st, &s, &pe);
+    CHECK(t->cap_inheritable == 1 && t->cap_permitted == 2 && t->cap_effective == 4, "capset");
+    syn_begin(&s, PPME_SYSCALL_SETSID_X, 700, g_ts += 1000);
+    syn_int(&s, "res", 700);
+    feed(st, &s, &pe);
+    CHECK(t->sid == 700, "setsid");
     fc_state_free(st);
 }
 
@@ -639,6 +813,38 @@ static void test_limits(void)
     CHECK(ss.fds == 2 && ss.fds_dropped == 1, "fds %llu dropped %llu", (unsigned long long)ss.fds,
           (unsigned long long)ss.fds_dropped);
     CHECK(pe.num == 13, "evt.num counts every event: %llu", (unsigned long long)pe.num);
+    fc_state_free(st);
+}
+
+/* capture-time purge: placeholders at every scan, idle entries after 30 min */
+static void test_purge(void)
+{
+    struct fc_state *st = fc_state_new(NULL);
+    struct syn s;
+    struct fc_pevent pe;
+    syn_clone(&s, 600, 0, 600, 1, 0, "busy"); /* a valid entry */
+    feed(st, &s, &pe);
+    syn_clone(&s, 601, 0, 601, 1, 0, "idle");
+    feed(st, &s, &pe);
+    syn_noop(&s, 602); /* a placeholder */
+    feed(st, &s, &pe);
+    uint64_t t0 = g_ts;
+    g_ts = t0 + 31ull * 1000000000ull; /* first scan 30 s after the start */
+    syn_noop(&s, 600);
+    feed(st, &s, &pe);
+    CHECK(!fc_state_thread(st, 602) && fc_state_thread(st, 601), "placeholder purged, 601 kept");
+    g_ts = t0 + 25ull * 60 * 1000000000ull; /* second scan: nobody idle for 30 min */
+    syn_noop(&s, 600);
+    feed(st, &s, &pe);
+    CHECK(fc_state_thread(st, 601) != NULL, "601 idle for 25 min is kept");
+    g_ts = t0 + 50ull * 60 * 1000000000ull; /* third scan: 601 idle 50 min, 600 25 min */
+    syn_noop(&s, 600);
+    feed(st, &s, &pe);
+    CHECK(pe.thr && !pe.thr->invalid, "600 kept");
+    CHECK(fc_state_thread(st, 600) && !fc_state_thread(st, 601), "idle entry purged");
+    struct fc_state_stats ss;
+    fc_state_get_stats(st, &ss);
+    CHECK(ss.threads_purged == 2, "purged %llu", (unsigned long long)ss.threads_purged);
     fc_state_free(st);
 }
 
@@ -670,7 +876,11 @@ int main(void)
     test_container_json();
     test_synthetic_tree();
     test_synthetic_fds();
+    test_synthetic_meta();
+    test_identity();
+    test_fd_kinds();
     test_limits();
+    test_purge();
     test_short_params();
     return th_done();
 }
