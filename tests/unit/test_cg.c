@@ -35,8 +35,9 @@ static void test_layout(void)
     LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
     static const size_t offs[] = {offsetof(struct fc_val, p),      offsetof(struct fc_val, n),
                                   offsetof(struct fc_val, ip),     offsetof(struct fc_val, family),
-                                  offsetof(struct fc_val, prefix), offsetof(struct fc_val, pad)};
-    for (unsigned i = 0; i < 6; i++)
+                                  offsetof(struct fc_val, prefix), offsetof(struct fc_val, list),
+                                  offsetof(struct fc_val, pad)};
+    for (unsigned i = 0; i < 7; i++)
         CHECK(LLVMOffsetOfElement(td, t, i) == offs[i], "fc_val member %u: LLVM %llu, C %zu", i,
               (unsigned long long)LLVMOffsetOfElement(td, t, i), offs[i]);
     CHECK(LLVMABISizeOfType(td, t) == sizeof(struct fc_val), "fc_val size: LLVM %llu, C %zu",
