@@ -24,7 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FC_ABI_VERSION 1u
+/* 2: list values (fc_val.list, fc_rt_list, FC_GETOPT_ALL). */
+#define FC_ABI_VERSION 2u
 
 /* A field as a condition names it: catalogue row plus parsed argument. */
 struct fc_fref {
