@@ -546,18 +546,18 @@ static bool next_word(struct words *w, const char **p, size_t *n)
  * taking an argument takes the rest of its word or else the next word, an
  * unknown option reads as '?', parsing stops at "--" or at the first word
  * that is not an option. Writes the letters and arguments to out (when not
- * NULL) and returns how many there are; *found gets the argument of the
- * last -letter (NULL when there is none).
+ * NULL) and returns how many there are; *arg gets the argument of the last
+ * -letter, *found whether there is one.
  */
 static size_t getopt_parse(struct words w, const struct fc_val *opts, uint32_t letter,
-                           struct fc_val *out, const struct fc_val **found, struct fc_val *arg)
+                           struct fc_val *out, bool *found, struct fc_val *arg)
 {
     static const char unknown[] = "?";
     const char *ob = opts->p ? opts->p : "", *oe = ob + opts->n;
     size_t k = 0;
     const char *a;
     size_t an;
-    *found = NULL;
+    *found = false;
     while (next_word(&w, &a, &an)) {
         if (an < 2 || a[0] != '-' || (an == 2 && a[1] == '-'))
             break;
@@ -579,7 +579,7 @@ static size_t getopt_parse(struct words w, const struct fc_val *opts, uint32_t l
             k++;
             if ((unsigned char)a[j] == letter) {
                 *arg = (struct fc_val){.p = val, .n = vn};
-                *found = arg;
+                *found = true;
             }
             break;
         }
@@ -593,7 +593,7 @@ const struct fc_val *fc_rt_getopt(struct fc_ctx *c, const struct fc_val *argv,
     if (!argv || !opts)
         return NULL;
     struct words w = words_of(argv);
-    const struct fc_val *found;
+    bool found;
     struct fc_val arg;
     size_t n = getopt_parse(w, opts, letter, NULL, &found, &arg);
     if (letter != FC_GETOPT_ALL) {
