@@ -11,6 +11,7 @@
 #include "ast.h"
 #include "cmd_fields.h"
 #include "explain.h"
+#include "filter.h"
 #include "session.h"
 #include "show.h"
 
@@ -26,6 +27,8 @@ static const char usage[] =
     "                                            compile to a rule object for falcod\n"
     "  show RULES.fco                            what a rule object holds\n"
     "  test [-O0..3] RULES.yaml... CASES.yaml... rule unit tests on field vectors\n"
+    "  filter CAPTURE ['CONDITION'] [-p FORMAT] [-n N] [-q]\n"
+    "                                            print a capture's (matching) events\n"
     "  fields [--json]                           the field catalogue\n"
     "  version                                   falcoc and rules engine versions\n";
 
@@ -198,6 +201,9 @@ int main(int argc, char **argv)
         return cmd_explain(argc, argv);
     if (!strcmp(cmd, "compile") || !strcmp(cmd, "test"))
         return llvm_command(cmd, argc, argv);
+    if (!strcmp(cmd, "filter")) /* LLVM only for a condition */
+        return filter_has_condition(argc, argv) ? llvm_command(cmd, argc, argv)
+                                                : cmd_filter(argc, argv, NULL);
     if (!strcmp(cmd, "show"))
         return cmd_show(argc, argv);
     if (!strcmp(cmd, "fields"))

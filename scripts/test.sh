@@ -37,7 +37,7 @@ for t in build/fuzz/tests/fuzz/fuzz_*; do
     # The upstream ruleset is a good seed for the YAML-level targets.
     case $name in
     fuzz_yaml | fuzz_rules) [ -d ../shared/corpus/rules ] && extra=../shared/corpus/rules ;;
-    fuzz_scap) [ -d ../shared/corpus/captures ] && extra=../shared/corpus/captures ;;
+    fuzz_scap | fuzz_state) [ -d ../shared/corpus/captures ] && extra=../shared/corpus/captures ;;
     esac
     work=$(mktemp -d)
     echo "-- $name for ${secs}s"

@@ -159,6 +159,32 @@ else
     row "evaluation benchmarks" n/a - - "bench_eval not built in $build"
 fi
 
+# ---- captures: decode + state + filter, against sysdig in the same run ---------------
+cap=$shared/corpus/captures/bencer_troubleshooting__capture.scap
+cond='evt.type in (open,openat) and evt.dir=< and fd.name startswith /etc'
+fmt='%evt.num %evt.type %proc.name %fd.name'
+if [ -r "$cap" ] && "$falcoc" filter "$cap" "$cond" -p "$fmt" >"$tmp/ours.txt" 2>/dev/null; then
+    nev=$("$falcoc" filter "$cap" -p '%evt.num' | wc -l)
+    tf=$(median_ms "$falcoc" filter "$cap" "$cond" -p "$fmt")
+    evs=$(awk -v n="$nev" -v t="$tf" 'BEGIN { printf "%.0f", n / (t / 1000) }')
+    if command -v sysdig >/dev/null 2>&1; then
+        ts=$(median_ms sysdig -r "$cap" -q "$cond")
+        tsp=$(median_ms sysdig -r "$cap" -p "*$fmt" "$cond")
+        sevs=$(awk -v n="$nev" -v t="$ts" 'BEGIN { printf "%.0f", n / (t / 1000) }')
+        ratio=$(awk -v a="$ts" -v b="$tf" 'BEGIN { printf "%.1f", a / b }')
+        ratiop=$(awk -v a="$tsp" -v b="$tf" 'BEGIN { printf "%.1f", a / b }')
+        row "falcoc filter troubleshooting capture ($nev events), typical condition + -p" "$tf" ms \
+            ">= x5 sysdig $(awk -v r="$ratio" 'BEGIN { print (r + 0 >= 5) ? "(met)" : "(MISSED)" }')" \
+            "sysdig -q same filter: $ts ms; x$ratio (x$ratiop vs sysdig with the same -p)"
+        row "falcoc filter throughput" "$evs" events/s - "sysdig -q: $sevs events/s"
+    else
+        row "falcoc filter troubleshooting capture ($nev events)" "$tf" ms - "sysdig not installed"
+        row "falcoc filter throughput" "$evs" events/s - "$none"
+    fi
+else
+    row "falcoc filter on captures" n/a - - "falcoc filter unavailable or capture missing"
+fi
+
 # ---- the table ---------------------------------------------------------------------
 awk -F'\t' '
     BEGIN { h[1] = "benchmark"; h[2] = "figure"; h[3] = "unit"; h[4] = "target"; h[5] = "reference / ratio"

@@ -1,0 +1,220 @@
+/*
+ * test_extract_evt.c - the evt.*, fs.path.* and syscall.* extractors
+ * through the state provider, replaying libs__curl_google.scap. Every
+ * expected value below is what `TZ=UTC sysdig -r ... -p "*%evt.num|..."`
+ * prints for the same event (noted "sysdig"), or the current-libs
+ * semantics of state-model.md §6/§7 where sysdig 0.29.3 has no such field
+ * or differs (noted "spec"). Only values that need no thread or fd state
+ * are checked here; those belong to the state engine's tests.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "events.h"
+#include "fc_fields.h"
+#include "fc_rt.h"
+#include "fc_scap.h"
+#include "fc_state.h"
+#include "tharness.h"
+
+#ifndef FALCOC_SHARED
+#error "FALCOC_SHARED must name the shared folder"
+#endif
+
+/* One expectation: at event NUM, FIELD renders as WANT ("<NA>": absent). */
+struct want {
+    uint64_t num;
+    const char *field;
+    const char *want;
+};
+
+static const struct want wants[] = {
+    /* sysdig 213: brk < res=55DB0DE73000 vm_size=508 ... */
+    {213, "evt.type", "brk"},
+    {213, "evt.res", "SUCCESS"},
+    {213, "evt.rawres", "94399319453696"},
+    {213, "evt.failed", "false"},
+    {213, "evt.category", "memory"},
+    {213, "evt.arg[1]", "508"},
+    {213, "evt.arg.vm_size", "508"},
+    {213, "evt.is_open_read", "false"},
+    /* sysdig 214: access > mode=0(F_OK) */
+    {214, "evt.dir", ">"},
+    {214, "evt.arg.mode", "F_OK"},
+    {214, "evt.rawarg.mode", "0"},
+    {214, "evt.res", "<NA>"},
+    {214, "evt.count.exit", "<NA>"},
+    /* sysdig 215: access < res=-2(ENOENT) name=/etc/ld.so.nohwcap */
+    {215, "evt.num", "215"},
+    {215, "evt.type", "access"},
+    {215, "syscall.type", "access"},
+    {215, "evt.dir", "<"},
+    {215, "evt.res", "ENOENT"},
+    {215, "evt.rawres", "-2"},
+    {215, "evt.failed", "true"},
+    {215, "evt.count.error", "1"},
+    {215, "evt.count.exit", "1"},
+    {215, "evt.arg[1]", "/etc/ld.so.nohwcap"},
+    {215, "evt.arg.name", "/etc/ld.so.nohwcap"},
+    {215, "evt.arg.res", "ENOENT"},
+    {215, "evt.rawarg.res", "-2"},
+    {215, "evt.args", "res=-2(ENOENT) name=/etc/ld.so.nohwcap"}, /* spec: no trailing space */
+    {215, "evt.info", "res=-2(ENOENT) name=/etc/ld.so.nohwcap"},
+    {215, "evt.time", "17:35:48.514670468"},
+    {215, "evt.time.s", "17:35:48"},
+    {215, "evt.datetime", "2018-08-17 17:35:48.514670468"},
+    {215, "evt.datetime.s", "2018-08-17 17:35:48"},
+    {215, "evt.time.iso8601", "2018-08-17T17:35:48.514670468+0000"},
+    {215, "evt.rawtime", "1534527348514670468"},
+    {215, "evt.rawtime.s", "1534527348"},
+    {215, "evt.rawtime.ns", "514670468"},
+    {215, "evt.cpu", "0"},
+    {215, "evt.category", "file"},
+    {215, "evt.is_io", "false"},
+    {215, "evt.io_dir", "<NA>"},
+    {215, "evt.source", "syscall"},
+    {215, "evt.is_async", "false"},
+    {215, "evt.asynctype", "<NA>"},
+    {215, "evt.count", "1"},
+    {215, "evt.latency", "0"},
+    {215, "evt.arg.flags", "<NA>"},
+    {215, "evt.arg[7]", "<NA>"},
+    {215, "evt.type.is.access", "1"},
+    {215, "evt.type.is.open", "0"},
+    /* sysdig 219: open < fd=3(<f>/etc/ld.so.cache) name=/etc/ld.so.cache flags=4097(...) mode=0 */
+    {219, "evt.type", "open"},
+    {219, "evt.res", "SUCCESS"},
+    {219, "evt.rawres", "3"},
+    {219, "evt.arg.flags", "O_RDONLY|O_CLOEXEC"},
+    {219, "evt.rawarg.flags", "4097"},
+    {219, "evt.arg.name", "/etc/ld.so.cache"},
+    {219, "evt.rawarg.name", "/etc/ld.so.cache"},
+    {219, "evt.arg.mode", "0"},
+    {219, "evt.is_open_read", "true"},
+    {219, "evt.is_open_write", "false"},
+    {219, "evt.is_open_exec", "false"},
+    {219, "evt.is_open_create", "false"},
+    {219, "evt.type.is.open", "1"},
+    {219, "fs.path.name", "/etc/ld.so.cache"}, /* spec §7 */
+    {219, "fs.path.nameraw", "/etc/ld.so.cache"},
+    {219, "fs.path.source", "<NA>"},
+    /* sysdig 231: read < res=832 data=.ELF... */
+    {231, "evt.is_io", "true"},
+    {231, "evt.is_io_read", "true"},
+    {231, "evt.is_io_write", "false"},
+    {231, "evt.io_dir", "read"},
+    {231, "evt.arg.data",
+     ".ELF..............>.............@...................@.8...@....................."},
+    /* sysdig 238/239: mprotect, a generic event: no arguments, no result */
+    {238, "evt.type", "mprotect"},
+    {238, "syscall.type", "mprotect"},
+    {238, "evt.args", ""},
+    {239, "evt.res", "<NA>"},
+    {239, "evt.rawres", "<NA>"},
+    {239, "evt.count.exit", "1"},
+    /* sysdig 1189 and 1273: connects over IPv6 */
+    {1189, "evt.res", "SUCCESS"},
+    {1189, "evt.category", "net"},
+    {1189, "evt.arg.tuple",
+     "2600:1f18:262c:6542:9aa6:df7a:9a47:d29e:40251->2001:4860:4860::8888:53"},
+    {1273, "evt.res", "EINPROGRESS"},
+    {1273, "evt.rawres", "-115"},
+    {1273, "evt.failed", "true"},
+    {1273, "evt.count.error.net", "1"},
+    {1273, "evt.count.error.file", "<NA>"},
+};
+
+#define NW (sizeof(wants) / sizeof(wants[0]))
+
+static void render(const struct fc_fref *f, const struct fc_val *v, char *buf, size_t cap)
+{
+    if (!v) {
+        snprintf(buf, cap, "<NA>");
+        return;
+    }
+    switch (fc_type_kind(f->type)) {
+    case FC_TK_NUM:
+        if (fc_type_signed(f->type))
+            snprintf(buf, cap, "%" PRId64, (int64_t)v->n);
+        else
+            snprintf(buf, cap, "%" PRIu64, v->n);
+        break;
+    case FC_TK_BOOL:
+        snprintf(buf, cap, "%s", v->n ? "true" : "false");
+        break;
+    default:
+        snprintf(buf, cap, "%.*s", (int)v->n, v->p);
+    }
+}
+
+static bool resolve(const char *w, struct fc_fref *out)
+{
+    const char *br = strchr(w, '[');
+    size_t nlen = br ? (size_t)(br - w) : strlen(w);
+    const char *arg = br ? br + 1 : NULL;
+    size_t alen = br ? strcspn(arg, "]") : 0;
+    char err[256];
+    struct fc_field_ref r = fc_field_resolve(w, nlen, arg, alen, br != NULL, err, sizeof(err));
+    if (r.status != FC_RESOLVE_OK)
+        return false;
+    *out = (struct fc_fref){(uint32_t)r.field->id,
+                            (uint32_t)r.argkind,
+                            r.index,
+                            r.key ? strndup(r.key, r.key_len) : NULL,
+                            (uint32_t)r.key_len,
+                            (uint32_t)r.type};
+    return true;
+}
+
+int main(void)
+{
+    setenv("TZ", "UTC", 1);
+    struct fc_fref frefs[NW];
+    for (size_t i = 0; i < NW; i++)
+        CHECK(resolve(wants[i].field, &frefs[i]), "resolve %s", wants[i].field);
+
+    int err = 0;
+    struct scap_reader *rd =
+        scap_open(FALCOC_SHARED "/corpus/captures/libs__curl_google.scap", &err);
+    CHECK(rd && !err, "open capture");
+    if (!rd)
+        return th_done();
+    struct fc_state *st = fc_state_new(NULL);
+    struct fc_ctx c;
+    CHECK(st && fc_ctx_init(&c, &fc_state_provider, frefs, NW), "context");
+    fc_state_load_scap(st, rd);
+
+    struct scap_event ev;
+    struct fc_pevent pe;
+    size_t checked = 0, events = 0;
+    char got[512];
+    while (scap_next(rd, &ev) > 0) {
+        fc_state_event(st, &ev, &pe);
+        c.data = &pe;
+        c.evtype = ev.type;
+        fc_ctx_next_event(&c);
+        events++;
+        /* Every field on every event: extraction never fails hard. */
+        for (uint32_t k = 0; k < NW; k++) {
+            const struct fc_val *v = fc_rt_get(&c, k, 0);
+            render(&frefs[k], v, got, sizeof(got));
+            if (wants[k].num != pe.num)
+                continue;
+            checked++;
+            CHECK(!strcmp(got, wants[k].want), "event %" PRIu64 " %s: got '%s', want '%s'", pe.num,
+                  wants[k].field, got, wants[k].want);
+            CHECK(!fc_rt_get(&c, k, 1), "%s has one value", wants[k].field);
+        }
+    }
+    CHECK(checked == NW, "checked %zu of %zu expectations", checked, NW);
+    CHECK(events == 1536, "events %zu", events);
+
+    fc_ctx_fini(&c);
+    fc_state_free(st);
+    scap_close(rd);
+    for (size_t i = 0; i < NW; i++)
+        free((void *)frefs[i].key);
+    return th_done();
+}
