@@ -192,6 +192,14 @@ static void test_values(void)
      * `211 3 curl /etc/ld.so.cache` (libs__curl_google.scap, evt 219). */
     expect(&e, "%evt.num %evt.cpu %proc.name %fd.name", 0, "211 3 curl /etc/ld.so.cache");
     expect(&e, "%proc.pid", 0, "-1");
+    struct ev x = {0};
+    fvec_init(&x.fv);
+    add(&x, "proc.pid", "-9223372036854775808");
+    add(&x, "evt.num", "18446744073709551615");
+    add(&x, "fd.dev", "2049");
+    expect(&x, "%proc.pid %evt.num %fd.dev", 0, "-9223372036854775808 18446744073709551615 801");
+    fc_fmt_buf_free(&x.b);
+    fvec_free(&x.fv);
     expect(&e, "%evt.failed %proc.is_exe_writable", 0, "true false");
     /* fd.dev is hex at its type's width (int32): -1 is FFFFFFFF. */
     expect(&e, "%fd.dev", 0, "FFFFFFFF");
@@ -216,6 +224,21 @@ static void test_values(void)
     expect(&e, "%toupper(proc.name) %basename(fd.name) %len(proc.name) %len(fd.types)", 0,
            "CURL ld.so.cache 4 2");
     expect(&e, "%tolower(fd.types)", 0, "(file,ipv4)");
+
+    /* One field at a time (JSON output_fields): absent appends nothing. */
+    struct fc_fmt_error err;
+    const char *s = "%fd.num%3proc.name";
+    if (fc_format_compile(&e.f, s, strlen(s), 0, &err) == 0 &&
+        fc_ctx_init(&e.c, &fvec_provider, e.f.frefs, e.f.nfrefs)) {
+        e.c.data = &e.fv;
+        fc_ctx_next_event(&e.c);
+        e.b.len = 0;
+        CHECK(fc_format_field(&e.c, &e.f.toks[0], 0, &e.b) == 0 && e.b.len == 0, "absent field");
+        CHECK(fc_format_field(&e.c, &e.f.toks[1], 0, &e.b) == 1 && !strcmp(e.b.p, "cur"),
+              "one field, width applied: '%s'", e.b.p ? e.b.p : "");
+        fc_ctx_fini(&e.c);
+        fc_format_free(&e.f);
+    }
     fc_fmt_buf_free(&e.b);
     fvec_free(&e.fv);
 }
