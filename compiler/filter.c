@@ -27,8 +27,10 @@
 #include "fc_state.h"
 
 static const char usage[] =
-    "usage: falcoc filter CAPTURE ['CONDITION'] [-p FORMAT] [-n N] [-q] [-O0..3]\n"
+    "usage: falcoc filter CAPTURE ['CONDITION'] [-p FORMAT] [-r RULES.yaml]... [-n N] [-q] "
+    "[-O0..3]\n"
     "  CONDITION  a rule condition (words after CAPTURE are joined with spaces)\n"
+    "  -r FILE    rules file whose macros and lists the condition may use\n"
     "  -p FORMAT  output format: %field tokens; a leading '*' prints <NA> for\n"
     "             absent fields, without it such events are skipped (as sysdig)\n"
     "  -n N       stop after N printed events\n"
@@ -42,7 +44,9 @@ static const char default_format[] =
 struct fopts {
     const char *capture;
     const char *format;
-    char *cond; /* the condition words joined; NULL when none */
+    char *cond;         /* the condition words joined; NULL when none */
+    const char **rules; /* -r files, nrules of them */
+    int nrules;
     uint64_t limit;
     bool quiet;
     int opt;
@@ -69,6 +73,9 @@ static int parse_args(int argc, char **argv, struct fopts *o, bool report)
     memset(o, 0, sizeof(*o));
     o->format = default_format;
     o->opt = 2;
+    o->rules = calloc((size_t)argc, sizeof(*o->rules));
+    if (!o->rules)
+        return usage_error(report, "out of memory");
     size_t condlen = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -76,12 +83,18 @@ static int parse_args(int argc, char **argv, struct fopts *o, bool report)
             if (report)
                 fputs(usage, stdout);
             return 1;
-        } else if (!strcmp(a, "-p") || !strcmp(a, "-n")) {
+        } else if (!strcmp(a, "-p") || !strcmp(a, "-n") || !strcmp(a, "-r")) {
             if (i + 1 >= argc)
-                return usage_error(report, a[1] == 'p' ? "-p needs a format" : "-n needs a number");
+                return usage_error(report, a[1] == 'p'   ? "-p needs a format"
+                                           : a[1] == 'r' ? "-r needs a rules file"
+                                                         : "-n needs a number");
             const char *v = argv[++i];
             if (a[1] == 'p') {
                 o->format = v;
+                continue;
+            }
+            if (a[1] == 'r') {
+                o->rules[o->nrules++] = v;
                 continue;
             }
             char *end;
@@ -122,13 +135,19 @@ static int parse_args(int argc, char **argv, struct fopts *o, bool report)
     return 0;
 }
 
+static void fopts_free(struct fopts *o)
+{
+    free(o->cond);
+    free(o->rules);
+}
+
 bool filter_has_condition(int argc, char **argv)
 {
     struct fopts o;
     /* Only asking: cmd_filter reports any fault itself. */
     int rc = parse_args(argc, argv, &o, false);
     bool has = rc == 0 && o.cond;
-    free(o.cond);
+    fopts_free(&o);
     return has;
 }
 
@@ -230,18 +249,23 @@ static void report_diags(const struct session *s, const struct cond_map *m)
         if (diag_severity(g->code) != DIAG_SEV_ERROR)
             continue;
         uint32_t off;
-        if (g->pos.src == s->files[0] && map_off(m, g->pos.off, &off))
+        if (g->pos.src == s->files[s->nfiles - 1] && map_off(m, g->pos.off, &off))
             show_fault("<condition>", m->text, m->len, off, g->span, diag_code_name(g->code),
                        g->msg);
+        else if (g->pos.src)
+            show_fault(g->pos.src->name, g->pos.src->text, g->pos.src->len, g->pos.off, g->span,
+                       diag_code_name(g->code), g->msg);
         else
             fprintf(stderr, "falcoc: filter: error[%s]: %s\n", diag_code_name(g->code), g->msg);
     }
 }
 
-/* Compiles the condition; false after reporting why. */
-static bool build_condition(const char *cond, int opt, filter_build_fn build, struct session *s,
+/* Compiles the condition (after the rules files, whose macros and lists
+ * it may use; their own rules are disabled); false after reporting why. */
+static bool build_condition(const struct fopts *o, filter_build_fn build, struct session *s,
                             struct filter_matcher *m)
 {
+    const char *cond = o->cond;
     struct cond_map map = {0};
     map.text = cond + strspn(cond, " \t\r\n");
     map.len = strlen(map.text);
@@ -253,7 +277,12 @@ static bool build_condition(const char *cond, int opt, filter_build_fn build, st
     if (!doc) {
         fprintf(stderr, "falcoc: filter: out of memory\n");
     } else {
+        for (int i = 0; i < o->nrules; i++)
+            session_load_file(s, o->rules[i]);
+        size_t before = s->set.nrules;
         session_load_bytes(s, "<condition>", doc, doclen);
+        for (size_t i = 0; i < before && i < s->set.nrules; i++)
+            s->set.rules[i]->enabled = false;
         session_compile(s);
         if (s->diags.nerrors) {
             report_diags(s, &map);
@@ -261,7 +290,7 @@ static bool build_condition(const char *cond, int opt, filter_build_fn build, st
             fprintf(stderr, "falcoc: filter: conditions need the code generation module\n");
         } else {
             char err[300];
-            ok = build(s, opt, m, err, sizeof(err));
+            ok = build(s, o->opt, m, err, sizeof(err));
             if (!ok) {
                 report_diags(s, &map);
                 fprintf(stderr, "falcoc: filter: %s\n", err);
@@ -376,7 +405,7 @@ int cmd_filter(int argc, char **argv, filter_build_fn build)
     struct fopts o;
     int rc = parse_args(argc, argv, &o, true);
     if (rc) {
-        free(o.cond);
+        fopts_free(&o);
         return rc == 1 ? 0 : rc;
     }
     struct replay r = {.o = &o};
@@ -398,7 +427,7 @@ int cmd_filter(int argc, char **argv, filter_build_fn build)
     if (o.cond) {
         session_init(&s);
         have_session = true;
-        if (!build_condition(o.cond, o.opt, build, &s, &m)) {
+        if (!build_condition(&o, build, &s, &m)) {
             rc = 1;
             goto out;
         }
@@ -436,6 +465,6 @@ out:
     if (have_session)
         session_free(&s);
     fc_format_free(&r.fmt);
-    free(o.cond);
+    fopts_free(&o);
     return rc;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ast.h"
+#include "cmd_convert.h"
 #include "cmd_fields.h"
 #include "explain.h"
 #include "filter.h"
@@ -29,6 +30,8 @@ static const char usage[] =
     "  test [-O0..3] RULES.yaml... CASES.yaml... rule unit tests on field vectors\n"
     "  filter CAPTURE ['CONDITION'] [-p FORMAT] [-n N] [-q]\n"
     "                                            print a capture's (matching) events\n"
+    "  convert IN.scap -o OUT.scap [--legacy] [--gzip]\n"
+    "                                            rewrite a capture with falcoc's writer\n"
     "  fields [--json]                           the field catalogue\n"
     "  version                                   falcoc and rules engine versions\n";
 
@@ -206,6 +209,8 @@ int main(int argc, char **argv)
                                                 : cmd_filter(argc, argv, NULL);
     if (!strcmp(cmd, "show"))
         return cmd_show(argc, argv);
+    if (!strcmp(cmd, "convert"))
+        return cmd_convert(argc, argv);
     if (!strcmp(cmd, "fields"))
         return cmd_fields(argc, argv);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

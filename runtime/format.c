@@ -19,7 +19,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,27 +116,45 @@ static unsigned type_bytes(uint32_t type)
     }
 }
 
+/* Digits of x in base 10 or 16 (upper case), at least `pad` of them, at
+ * the end of tmp; returns where they start. snprintf costs more than the
+ * rest of a line, and numbers are most of a line. */
+static char *digits(char *end, uint64_t x, unsigned base, unsigned pad)
+{
+    char *p = end;
+    do {
+        *--p = "0123456789ABCDEF"[x % base];
+        x /= base;
+    } while (x);
+    while ((unsigned)(end - p) < pad)
+        *--p = '0';
+    return p;
+}
+
 static bool put_num(struct fc_fmt_buf *b, uint32_t type, uint32_t ff, uint64_t n)
 {
-    char tmp[32];
-    int k;
+    char tmp[40], *end = tmp + sizeof(tmp), *p;
     if (type == PT_DOUBLE) {
         double d;
         memcpy(&d, &n, sizeof(d));
-        k = snprintf(tmp, sizeof(tmp), "%.1f", d);
-    } else if (ff & FC_FF_FMT_HEX) {
-        unsigned w = type_bytes(type);
-        uint64_t x = w == 8 ? n : n & (((uint64_t)1 << (w * 8)) - 1);
-        k = snprintf(tmp, sizeof(tmp), "%" PRIX64, x);
-    } else if (ff & FC_FF_FMT_DIR) {
-        k = snprintf(tmp, sizeof(tmp), "%c", n & 1 ? '<' : '>');
-    } else if (fc_type_signed(type)) {
-        k = snprintf(tmp, sizeof(tmp), ff & FC_FF_FMT_10_PADDED_DEC ? "%09" PRId64 : "%" PRId64,
-                     (int64_t)n);
-    } else {
-        k = snprintf(tmp, sizeof(tmp), ff & FC_FF_FMT_10_PADDED_DEC ? "%09" PRIu64 : "%" PRIu64, n);
+        int k = snprintf(tmp, sizeof(tmp), "%.1f", d);
+        return put(b, tmp, (size_t)k);
     }
-    return put(b, tmp, (size_t)k);
+    unsigned pad = ff & FC_FF_FMT_10_PADDED_DEC ? 9 : 1;
+    if (ff & FC_FF_FMT_HEX) {
+        unsigned w = type_bytes(type);
+        p = digits(end, w == 8 ? n : n & (((uint64_t)1 << (w * 8)) - 1), 16, 1);
+    } else if (ff & FC_FF_FMT_DIR) {
+        p = end - 1;
+        *p = n & 1 ? '<' : '>';
+    } else if (fc_type_signed(type) && (int64_t)n < 0) {
+        /* "%09d" pads after the sign: -00000005 */
+        p = digits(end, -n, 10, pad > 1 ? pad - 1 : 1);
+        *--p = '-';
+    } else {
+        p = digits(end, n, 10, pad);
+    }
+    return put(b, p, (size_t)(end - p));
 }
 
 /* libsinsp renders buffers into 1024 bytes of storage: up to 1022 bytes

@@ -532,11 +532,16 @@ static const struct fc_fd *fd_entry(const struct fc_pevent *pe, int64_t fd)
     return fc_state_fd(pe->st, pe->thr, fd);
 }
 
+/* The protocol letter of an IP socket; a socket that is neither client nor
+ * server yet has none unless it is raw (libsinsp's get_l4proto). */
 static const char *l4_letter(const struct fc_fd *f)
 {
     switch (f->type) {
     case FC_FD_IPV4_SOCK:
     case FC_FD_IPV6_SOCK:
+        if (f->l4proto != FC_L4_RAW && !(f->flags & (FC_FDF_ROLE_CLIENT | FC_FDF_ROLE_SERVER)))
+            return "";
+        break;
     case FC_FD_IPV4_SERVSOCK:
     case FC_FD_IPV6_SERVSOCK:
         break;
@@ -572,7 +577,11 @@ static void put_num(struct out *o, const struct param *pp, int64_t v)
 {
     unsigned w = int_width(pp->type);
     uint64_t u = w == 8 ? (uint64_t)v : (uint64_t)v & ((1ull << (8 * w)) - 1);
-    bool sign = int_signed(pp->type);
+    /* libsinsp prints 32- and 64-bit unsigned values with a signed decimal
+     * conversion (sysdig: lseek offset=-62), so they show as signed too. */
+    bool sign = int_signed(pp->type) || pp->type == PT_UINT32 || pp->type == PT_UINT64;
+    if (sign && pp->type == PT_UINT32)
+        v = (int32_t)(uint32_t)u;
     switch (pp->fmt) {
     case PF_OCT:
         putf(o, "%#" PRIo64, u);
@@ -821,7 +830,8 @@ static void render_resolved(struct out *o, const struct fc_pevent *pe, uint32_t 
             const struct fc_group *g = fc_state_group(pe->st, cid, id);
             name = g ? g->name : NULL;
         }
-        puts_(o, name && *name ? name : "<NA>");
+        /* Id 0 missing from the tables is root, as for user.name (§4). */
+        puts_(o, name && *name ? name : id == 0 && pe->thr ? "root" : "<NA>");
         break;
     }
     case PT_SYSCALLID: {

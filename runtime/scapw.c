@@ -19,9 +19,9 @@
  * version of the same syscall when every parameter that version and its
  * enter need appears in it by name (accept4); others stay as they are and
  * sysdig skips them. An exit is taken as exit-only schema when it holds
- * more parameters than the 2022 table gives it (or is such a moved one),
- * or when an earlier exit of the section was and its thread's previous
- * event is not its enter; pairs already present pass through untouched.
+ * more parameters than the 2022 table gives it, or is such a moved one,
+ * or when an earlier exit of the section held more and its thread's
+ * previous event is not its enter; pairs already present pass through.
  *
  * Invariants: every block's total length is 8 + body + padding + 4 and a
  * multiple of 4; strings are cut to the format's limits (libscap refuses
@@ -874,6 +874,16 @@ static int legacy_downgrade(uint16_t code)
     return -1;
 }
 
+/* EV unchanged: its bytes when it has them, else built from its parameters. */
+static int write_as_is(struct scapw *w, const struct scap_event *ev)
+{
+    if (ev->hdr)
+        return emit_event(w, ev->cpu, ev->flags, ev->type, ev->hdr, ev->hdr_len);
+    uint32_t l = build_event(w, &w->ev, &w->ev_cap, ev->ts, ev->tid, ev->type, ev->nparams_raw,
+                             ev->param, ev->len);
+    return l ? emit_event(w, ev->cpu, ev->flags, ev->type, w->ev, l) : w->err;
+}
+
 static int write_legacy(struct scapw *w, const struct scap_event *ev)
 {
     uint16_t type = ev->type;
@@ -889,13 +899,15 @@ static int write_legacy(struct scapw *w, const struct scap_event *ev)
             /* invisible to sysdig 0.29.3 anyway: kept for current readers */
             if (slot)
                 slot->code = type;
-            return emit_event(w, ev->cpu, ev->flags, type, ev->hdr, ev->hdr_len);
+            return write_as_is(w, ev);
         }
-        w->xonly = true; /* only live drivers of the exit-only era write these */
     }
     uint32_t keep = legacy_nparams((uint16_t)to);
+    /* A moved exit always needs a 2022 enter: its own enter, if any, is a
+     * code sysdig cannot see. Only an exit with appended parameters says
+     * the whole section is exit-only. */
     bool grown = to != type || ev->nparams_raw > keep;
-    if (grown && ev_direction(type) == EV_DIR_X)
+    if (to == type && grown && ev_direction(type) == EV_DIR_X)
         w->xonly = true;
     int enter = legacy_enter_of((uint16_t)to);
     bool paired = slot && slot->code == (uint16_t)enter;
@@ -907,8 +919,8 @@ static int write_legacy(struct scapw *w, const struct scap_event *ev)
     }
     if (slot)
         slot->code = (uint16_t)to;
-    if (!grown && ev->hdr)
-        return emit_event(w, ev->cpu, ev->flags, type, ev->hdr, ev->hdr_len);
+    if (!grown)
+        return write_as_is(w, ev);
     w->stats.cut++;
     if (to != type)
         return write_mapped(w, ev, (uint16_t)to);
@@ -928,13 +940,7 @@ int scapw_write_event(struct scapw *w, const struct scap_event *ev)
     if (!ev->hdr && ev->nparams_raw > SCAP_MAX_PARAMS)
         return fail(w, -EINVAL, "event type %u with %u parameters, at most %u", ev->type,
                     ev->nparams_raw, SCAP_MAX_PARAMS);
-    if (w->flags & SCAPW_LEGACY)
-        return write_legacy(w, ev);
-    if (ev->hdr)
-        return emit_event(w, ev->cpu, ev->flags, ev->type, ev->hdr, ev->hdr_len);
-    uint32_t l = build_event(w, &w->ev, &w->ev_cap, ev->ts, ev->tid, ev->type, ev->nparams_raw,
-                             ev->param, ev->len);
-    return l ? emit_event(w, ev->cpu, ev->flags, ev->type, w->ev, l) : w->err;
+    return w->flags & SCAPW_LEGACY ? write_legacy(w, ev) : write_as_is(w, ev);
 }
 
 /* ---------------------------------------------------------------- open / close */

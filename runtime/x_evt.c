@@ -97,11 +97,14 @@ static bool is_exit(const struct scap_event *ev)
     return ev->type & 1;
 }
 
-/* The syscall return value: param 0 of a syscall exit, when it is a
- * number (generic exits carry the syscall id there instead). */
+/* The syscall return value: param 0 of a syscall exit when it is the
+ * result ("res", "fd", "res_or_fd"); getuid & co. start with the id they
+ * return instead, generic exits with the syscall id. */
 static bool return_value(const struct scap_event *ev, int64_t *res)
 {
-    if (!(category(ev) & EC_SYSCALL) || !is_exit(ev) || ev->type == PPME_GENERIC_X)
+    const struct ev_param *p0 = ev_param_at(ev->type, 0);
+    if (!(category(ev) & EC_SYSCALL) || !is_exit(ev) || !p0 ||
+        (strcmp(p0->name, "res") && strcmp(p0->name, "fd") && strcmp(p0->name, "res_or_fd")))
         return false;
     return fc_param_int(ev, 0, res);
 }
@@ -485,7 +488,7 @@ static bool abspath(const struct fc_ctx *c, const struct fc_pevent *pe, uint32_t
         break;
     case PPME_SYSCALL_OPEN_BY_HANDLE_AT_X: {
         int64_t fd;
-        uint32_t n;
+        uint32_t n = 0;
         const char *p = param_str(ev, "path", &n);
         if (!return_value(ev, &fd) || fd <= 0 || !p)
             return false;
@@ -592,17 +595,82 @@ static bool fs_path(const struct fc_ctx *c, const struct fc_pevent *pe, enum fc_
     int64_t dirfd;
     if (n && path[0] == '/') {
         bn = 0;
+    } else if (!pe->thr) {
+        return false; /* relative, and no thread to resolve it against */
     } else if (dirarg && !strcmp(dirarg, "<UNKNOWN>")) {
         bn = (size_t)snprintf(base, sizeof(base), "<UNKNOWN>/");
     } else if (dirarg && param_num(ev, dirarg, &dirfd)) {
         bn = dir_base(pe, dirfd, r->must_dir, base, sizeof(base));
     } else {
-        const struct fc_sb *cwd = cwd_of(pe);
         bn = dir_base(pe, AT_FDCWD_PPM, false, base, sizeof(base));
-        if (!cwd)
-            bn = 0;
     }
     return ok_join(c, out, base, bn, path, n);
+}
+
+/* ---- evt.infra.* (legacy docker infrastructure events) ---- */
+
+static void trim(const char **p, size_t *n)
+{
+    while (*n && (**p == ' ' || **p == '\t'))
+        (*p)++, (*n)--;
+    while (*n && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t'))
+        (*n)--;
+}
+
+/* The description of an infra event is "Key: value; Key: value; ...". */
+static bool infra(const struct fc_ctx *c, const struct fc_pevent *pe, enum fc_field_id id,
+                  struct fc_xv *out)
+{
+    static const struct {
+        enum fc_field_id id;
+        const char *key;
+    } keys[] = {
+        {FC_F_EVT_INFRA_DOCKER_NAME, "Event"},
+        {FC_F_EVT_INFRA_DOCKER_CONTAINER_ID, "ID"},
+        {FC_F_EVT_INFRA_DOCKER_CONTAINER_NAME, "name"},
+        {FC_F_EVT_INFRA_DOCKER_CONTAINER_IMAGE, "Image"},
+    };
+    const char *key = NULL;
+    for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+        if (keys[k].id == id)
+            key = keys[k].key;
+    uint32_t dlen;
+    const char *d = pe->ev->type == PPME_INFRASTRUCTURE_EVENT_E
+                        ? param_str(pe->ev, "description", &dlen)
+                        : NULL;
+    if (!key || !d)
+        return false;
+    size_t klen = strlen(key);
+    for (const char *e = d, *end = d + dlen; e < end;) {
+        const char *semi = memchr(e, ';', (size_t)(end - e));
+        size_t n = semi ? (size_t)(semi - e) : (size_t)(end - e);
+        const char *el = e;
+        e += n + 1;
+        trim(&el, &n);
+        if (n < klen || memcmp(el, key, klen))
+            continue;
+        const char *colon = memchr(el, ':', n);
+        if (!colon)
+            return false;
+        const char *v = colon + 1;
+        size_t vn = n - (size_t)(v - el);
+        if (id == FC_F_EVT_INFRA_DOCKER_CONTAINER_IMAGE) {
+            /* The name is the text up to the next ':' (the tag), cut at an
+             * '@'; a "sha256" name is an image id and keeps the rest. */
+            const char *c2 = memchr(v, ':', vn);
+            size_t seg = c2 ? (size_t)(c2 - v) : vn;
+            const char *at = memchr(v, '@', seg);
+            if (at)
+                vn = (size_t)(at - v);
+            else if (!memmem(v, seg, "sha256", 6))
+                vn = seg;
+        }
+        trim(&v, &vn);
+        if (id == FC_F_EVT_INFRA_DOCKER_CONTAINER_ID && vn > 12)
+            vn = 12;
+        return ok_copy(c, out, v, vn);
+    }
+    return false;
 }
 
 /* ---- evt.arg / evt.rawarg ---- */
@@ -821,6 +889,11 @@ bool fc_x_evt(const struct fc_ctx *c, const struct fc_pevent *pe, const struct f
     case FC_F_EVT_IS_OPEN_EXEC:
     case FC_F_EVT_IS_OPEN_CREATE:
         return is_open(pe, id, out);
+    case FC_F_EVT_INFRA_DOCKER_NAME:
+    case FC_F_EVT_INFRA_DOCKER_CONTAINER_ID:
+    case FC_F_EVT_INFRA_DOCKER_CONTAINER_NAME:
+    case FC_F_EVT_INFRA_DOCKER_CONTAINER_IMAGE:
+        return infra(c, pe, id, out);
     case FC_F_FS_PATH_NAME:
     case FC_F_FS_PATH_NAMERAW:
     case FC_F_FS_PATH_SOURCE:
@@ -830,8 +903,8 @@ bool fc_x_evt(const struct fc_ctx *c, const struct fc_pevent *pe, const struct f
         return fs_path(c, pe, id, out);
     default:
         /* evt.pluginname/plugininfo (no plugins here), evt.deltatime* (state
-         * per field instance), evt.around (compared by the engine),
-         * evt.infra.* (legacy events): no value. */
+         * per field instance), evt.around (compared by the engine): no
+         * value. */
         return false;
     }
 }

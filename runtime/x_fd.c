@@ -277,12 +277,10 @@ static char guess_typechar(uint16_t type)
  * first character or there is none; a name ending in '/' stays whole. */
 static bool dir_part(const char *p, uint32_t n, struct fc_xv *out)
 {
-    uint32_t pos = n;
-    while (pos > 0 && p[pos - 1] != '/')
-        pos--;
-    if (pos <= 1) /* no '/' (pos 0) or only the first character */
+    const char *s = n ? memrchr(p, '/', n) : NULL;
+    if (!s || s == p)
         return put_str(out, "/", 1);
-    pos--; /* index of the last '/' */
+    uint32_t pos = (uint32_t)(s - p);
     return put_str(out, p, pos < n - 1 ? pos : n);
 }
 
@@ -389,14 +387,17 @@ static bool end_is_source(const struct fc_pevent *pe, const struct fc_fd *fd, en
     }
 }
 
-/* fd.cip / sip / lip / rip and their nets. Listening sockets answer only
- * the server end; the others need a connected socket with a known role. */
+/* fd.cip / sip / lip / rip and their nets: a known role first (libsinsp
+ * asks it of listening sockets too, which a bind gives them but the /proc
+ * scan does not); listening sockets then answer only the server end. */
 static bool sock_ip(const struct fc_pevent *pe, const struct fc_fd *fd, enum end e, bool net,
                     struct fc_xv *out)
 {
+    if (role_none(fd))
+        return false;
     if (is_servsock(fd))
         return e == END_SERVER && put_ip(out, ip_family(fd), fd->sip, net);
-    if (!is_sock(fd) || role_none(fd))
+    if (!is_sock(fd))
         return false;
     return put_ip(out, ip_family(fd), end_is_source(pe, fd, e) ? fd->sip : fd->dip, net);
 }

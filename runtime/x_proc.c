@@ -95,14 +95,17 @@ static bool items_next(struct items *it, const char **p, uint32_t *len)
 }
 
 /* The items joined by single spaces, written to dst when it is not NULL;
- * returns the length either way. */
-static uint32_t join_items(const struct fc_sb *s, char *dst)
+ * returns the length either way. Environments leave their empty items out
+ * (programs that rewrite their environ area, like nginx, leave many). */
+static uint32_t join_items(const struct fc_sb *s, bool skip_empty, char *dst)
 {
     struct items it = items_of(s);
     const char *p;
     uint32_t n, len = 0;
     bool first = true;
     while (items_next(&it, &p, &n)) {
+        if (skip_empty && !n)
+            continue;
         if (!first) {
             if (dst)
                 dst[len] = ' ';
@@ -160,7 +163,7 @@ static uint32_t head_join(const struct fc_sb *head, enum head_sep sep, const str
             dst[len] = ' ';
         len++;
     }
-    return len + join_items(list, dst ? dst + len : NULL);
+    return len + join_items(list, false, dst ? dst + len : NULL);
 }
 
 static bool put_joined(const struct fc_ctx *c, struct fc_xv *out, const struct fc_sb *head,
@@ -292,8 +295,16 @@ static bool attr_value(const struct fc_ctx *c, const struct fc_pevent *pe,
         return put_joined(c, out, &t->comm, SEP_IF_ITEMS, &t->args);
     case AT_ARGS:
         return put_joined(c, out, NULL, SEP_NONE, &t->args);
-    case AT_ENV:
-        return put_joined(c, out, NULL, SEP_NONE, env_of(pe, t));
+    case AT_ENV: {
+        const struct fc_sb *env = env_of(pe, t);
+        uint32_t n = join_items(env, true, NULL);
+        char *d = fc_scratch_alloc(c->scratch, (size_t)n + 1);
+        if (!d)
+            return false;
+        join_items(env, true, d);
+        d[n] = '\0';
+        return put_str(out, d, n);
+    }
     case AT_PID:
         return put_xid(out, t->pid);
     }
@@ -347,7 +358,7 @@ static uint32_t all_ancestor_args(const struct fc_pevent *pe, const struct fc_th
                 dst[len] = ' ';
             len++;
         }
-        len += join_items(&a->args, dst ? dst + len : NULL);
+        len += join_items(&a->args, false, dst ? dst + len : NULL);
         first = false;
     }
     return len;
@@ -377,8 +388,14 @@ static bool x_ancestor(const struct fc_ctx *c, const struct fc_pevent *pe,
     }
     if (f->argkind == FC_ARGV_INDEX)
         return attr_value(c, pe, ancestor(pe, t, f->index), a, out);
-    if (any)
-        return attr_value(c, pe, walk_at(pe, t, i), a, out);
+    if (any) {
+        const struct fc_thread *x = walk_at(pe, t, i);
+        /* every counted ancestor answers: the pid filter of put_xid is for
+         * displayed values, the any-form compares the raw pid as libsinsp */
+        if (x && a == AT_PID)
+            return put_int(out, x->pid);
+        return attr_value(c, pe, x, a, out);
+    }
     const struct fc_thread *m = main_of(pe, t); /* proc.aargs */
     if (!m)
         return false;

@@ -146,7 +146,9 @@ struct fc_thread {
     uint32_t tty;
     uint64_t cap_inheritable, cap_permitted, cap_effective;
     bool exe_writable, exe_upper_layer, exe_lower_layer, exe_from_memfd;
-    bool invalid; /* placeholder for an unknown tid (state-model.md §1.3) */
+    bool invalid; /* placeholder for an unknown tid (state-model.md §1.3): as
+                     libsinsp without /proc, its own process (pid = tid) with
+                     ptid -1, comm/exe "<NA>", ids 0xffffffff */
     uint64_t exe_ino, exe_ino_ctime, exe_ino_mtime;
     uint64_t exe_ino_ctime_duration_clone_ts, exe_ino_ctime_duration_pidns_start;
     uint32_t vmsize_kb, vmrss_kb, vmswap_kb;
@@ -231,6 +233,12 @@ struct fc_fd *fc_state_fd(const struct fc_state *st, const struct fc_thread *t, 
  * it returns false. Returns the number visited. */
 uint32_t fc_state_fd_each(const struct fc_state *st, const struct fc_thread *t,
                           bool (*fn)(void *ud, const struct fc_fd *fd), void *ud);
+/* Alive threads of t's thread group, leader included (proc.nthreads);
+ * 0 when t has no group. */
+uint32_t fc_state_group_alive(const struct fc_state *st, const struct fc_thread *t);
+/* Is t's entry marked dead (procexit seen, removal pending or a dead
+ * leader kept for its threads)? */
+bool fc_state_thread_dead(const struct fc_state *st, const struct fc_thread *t);
 const struct fc_user *fc_state_user(const struct fc_state *st, const char *container_id,
                                     uint32_t uid);
 const struct fc_group *fc_state_group(const struct fc_state *st, const char *container_id,

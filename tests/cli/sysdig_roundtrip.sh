@@ -22,7 +22,7 @@ if ! command -v sysdig >/dev/null; then
     echo "sysdig is not installed: the oracle comparison cannot run"
     exit 77
 fi
-if "$falcoc" convert --help 2>&1 | grep -q 'unknown command'; then
+if ! "$falcoc" convert --help >/dev/null 2>&1; then
     echo "this falcoc has no convert command"
     exit 77
 fi

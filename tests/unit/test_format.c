@@ -192,6 +192,14 @@ static void test_values(void)
      * `211 3 curl /etc/ld.so.cache` (libs__curl_google.scap, evt 219). */
     expect(&e, "%evt.num %evt.cpu %proc.name %fd.name", 0, "211 3 curl /etc/ld.so.cache");
     expect(&e, "%proc.pid", 0, "-1");
+    struct ev x = {0};
+    fvec_init(&x.fv);
+    add(&x, "proc.pid", "-9223372036854775808");
+    add(&x, "evt.num", "18446744073709551615");
+    add(&x, "fd.dev", "2049");
+    expect(&x, "%proc.pid %evt.num %fd.dev", 0, "-9223372036854775808 18446744073709551615 801");
+    fc_fmt_buf_free(&x.b);
+    fvec_free(&x.fv);
     expect(&e, "%evt.failed %proc.is_exe_writable", 0, "true false");
     /* fd.dev is hex at its type's width (int32): -1 is FFFFFFFF. */
     expect(&e, "%fd.dev", 0, "FFFFFFFF");
@@ -216,6 +224,21 @@ static void test_values(void)
     expect(&e, "%toupper(proc.name) %basename(fd.name) %len(proc.name) %len(fd.types)", 0,
            "CURL ld.so.cache 4 2");
     expect(&e, "%tolower(fd.types)", 0, "(file,ipv4)");
+
+    /* One field at a time (JSON output_fields): absent appends nothing. */
+    struct fc_fmt_error err;
+    const char *s = "%fd.num%3proc.name";
+    if (fc_format_compile(&e.f, s, strlen(s), 0, &err) == 0 &&
+        fc_ctx_init(&e.c, &fvec_provider, e.f.frefs, e.f.nfrefs)) {
+        e.c.data = &e.fv;
+        fc_ctx_next_event(&e.c);
+        e.b.len = 0;
+        CHECK(fc_format_field(&e.c, &e.f.toks[0], 0, &e.b) == 0 && e.b.len == 0, "absent field");
+        CHECK(fc_format_field(&e.c, &e.f.toks[1], 0, &e.b) == 1 && !strcmp(e.b.p, "cur"),
+              "one field, width applied: '%s'", e.b.p ? e.b.p : "");
+        fc_ctx_fini(&e.c);
+        fc_format_free(&e.f);
+    }
     fc_fmt_buf_free(&e.b);
     fvec_free(&e.fv);
 }
@@ -290,6 +313,84 @@ static void test_double_and_reuse(void)
     fc_format_free(&f);
 }
 
+/* Random formats from pieces that matter: each compiles, or is refused
+ * with an offset inside the text; compiled ones render without fault. */
+static void test_random(void)
+{
+    static const char *const pieces[] = {"%",
+                                         "%%",
+                                         "*",
+                                         "12",
+                                         "proc.name",
+                                         "proc.aname",
+                                         "[",
+                                         "]",
+                                         "[2]",
+                                         "\"",
+                                         "'",
+                                         "(",
+                                         ")",
+                                         "tolower(",
+                                         "len(",
+                                         "join(",
+                                         "evt.arg.",
+                                         "flags",
+                                         "fd.types",
+                                         ".",
+                                         " ",
+                                         "x",
+                                         "\xff",
+                                         "fd.ip",
+                                         "evt.outputtime",
+                                         "proc.apid",
+                                         "evt.buffer",
+                                         "container.name"};
+    struct fvec fv;
+    fvec_init(&fv);
+    char err[256];
+    const char *v[] = {"a\x01b"};
+    fvec_add(&fv, "proc.name", v, 1, err, sizeof(err));
+    fvec_add(&fv, "evt.buffer", v, 1, err, sizeof(err));
+    struct fc_fmt_buf b = {0};
+    uint32_t seed = 12345, compiled = 0;
+    for (int n = 0; n < 20000; n++) {
+        char text[256];
+        size_t len = 0;
+        int k = 1 + (int)(seed % 8);
+        for (int i = 0; i < k; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 8) % (sizeof(pieces) / sizeof(*pieces))];
+            size_t pl = strlen(p);
+            memcpy(text + len, p, pl);
+            len += pl;
+        }
+        struct fc_format f;
+        struct fc_fmt_error e = {.off = UINT32_MAX};
+        int rc = fc_format_compile(&f, text, len, 0, &e);
+        if (rc == -EINVAL) {
+            if (e.off > len) {
+                CHECK(0, "'%.*s': offset %u past the end", (int)len, text, e.off);
+                break;
+            }
+            continue;
+        }
+        CHECK(rc == 0, "'%.*s': %d", (int)len, text, rc);
+        compiled++;
+        struct fc_ctx c;
+        if (fc_ctx_init(&c, &fvec_provider, f.frefs, f.nfrefs)) {
+            c.data = &fv;
+            fc_ctx_next_event(&c);
+            rc = fc_format_render(&c, f.toks, f.ntoks, f.flags | FC_FMT_SANITIZE, &b);
+            CHECK(rc >= 0 && strlen(b.p) == b.len, "'%.*s': render %d", (int)len, text, rc);
+            fc_ctx_fini(&c);
+        }
+        fc_format_free(&f);
+    }
+    CHECK(compiled > 1000, "only %u random formats compiled", compiled);
+    fc_fmt_buf_free(&b);
+    fvec_free(&fv);
+}
+
 int main(void)
 {
     test_tokens();
@@ -297,5 +398,6 @@ int main(void)
     test_values();
     test_sanitize();
     test_double_and_reuse();
+    test_random();
     return th_done();
 }

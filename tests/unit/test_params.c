@@ -8,49 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evbuild.h"
 #include "events.h"
 #include "fc_params.h"
 #include "paraminfo.h"
 #include "tharness.h"
-
-/* ---- a synthetic event: parameters appended one by one ---- */
-
-struct evb {
-    struct scap_event ev;
-    uint8_t buf[2048];
-    size_t used;
-};
-
-static void ev_init(struct evb *b, uint16_t type)
-{
-    memset(b, 0, sizeof(*b));
-    b->ev.type = type;
-    b->ev.tid = 1;
-}
-
-static void add(struct evb *b, const void *p, uint32_t len)
-{
-    uint32_t n = b->ev.nparams++;
-    memcpy(b->buf + b->used, p, len);
-    b->ev.param[n] = b->buf + b->used;
-    b->ev.len[n] = len;
-    b->used += len;
-}
-
-static void add_i64(struct evb *b, int64_t v)
-{
-    add(b, &v, 8);
-}
-
-static void add_u32(struct evb *b, uint32_t v)
-{
-    add(b, &v, 4);
-}
-
-static void add_str(struct evb *b, const char *s)
-{
-    add(b, s, (uint32_t)strlen(s) + 1);
-}
 
 static const char *text(const struct fc_pevent *pe, uint32_t idx, bool resolved)
 {
@@ -267,6 +229,14 @@ static void test_events(void)
     add(&b, "\x09\x07", 2);
     CHECK(!fc_param_get(&b.ev, 4, &t, &p, &len), "unknown selector is absent");
 
+    /* sysdig (bencer__example5_httpd): lseek > ... offset=-62 whence=1(SEEK_CUR):
+     * 64-bit unsigned values print with a signed conversion */
+    ev_init(&b, PPME_SYSCALL_LSEEK_E);
+    add_i64(&b, 12);
+    add_i64(&b, -62);
+    add(&b, "\x01", 1);
+    STREQ(args(&pe), "fd=12 offset=-62 whence=1(SEEK_CUR)");
+
     /* Buffers: non-printable bytes as '.' (sysdig: data=.ELF...) */
     ev_init(&b, PPME_SYSCALL_READ_X);
     add_i64(&b, 4);
@@ -283,9 +253,15 @@ static void test_garbage(void)
 {
     struct evb b;
     struct fc_pevent pe = {.ev = &b.ev, .fdnum = -1};
+    struct fc_thread thr;
+    char cwd[] = "/a/b/";
+    memset(&thr, 0, sizeof(thr));
+    thr.cwd.p = cwd;
+    thr.cwd.len = (uint32_t)strlen(cwd);
     char out[64];
     srand(7);
-    for (int round = 0; round < 20; round++)
+    for (int round = 0; round < 40; round++) {
+        pe.thr = round % 2 ? &thr : NULL; /* with a thread, paths resolve too */
         for (int code = 0; code < ev_count(); code++) {
             ev_init(&b, (uint16_t)code);
             for (uint32_t i = 0; i < ev_nparams(code) && i < SCAP_MAX_PARAMS; i++) {
@@ -303,6 +279,7 @@ static void test_garbage(void)
                 fc_param_int(&b.ev, i, &v);
             }
         }
+    }
 }
 
 int main(void)

@@ -2,9 +2,10 @@
  * test_scapw.c - the capture writer (runtime/scapw.c) against the reader
  * (runtime/scap.c) and against sysdig 0.29.3.
  *
- * Round trip: every corpus capture, read → written (plain, gzip, compat
- * tail, legacy) → read, gives the same events (ts, tid, cpu, flags, type,
- * byte-identical PPM bytes) and the same metadata, section by section.
+ * Round trip: every corpus capture (and two concatenated), read → written
+ * (plain, gzip, compat tail, legacy) → read, gives the same events (ts,
+ * tid, cpu, flags, type, byte-identical PPM bytes) and the same metadata,
+ * section by section.
  * Synthetic: an exit-only capture in the current schema (bash forks, the
  * child execs cat /etc/shadow, opens and reads it, connects to
  * 10.0.0.1:443, closes, exits) is written from scratch; in legacy mode the
@@ -12,7 +13,8 @@
  * equal the exit's, exits cut to the 2022 table, the explicit connect pair
  * untouched; sysdig shows the enter and exit lines with the right process,
  * file and socket fields. Writer edges: _LARGE and EVF blocks, cut
- * strings, two sections, and errors that leave no file behind.
+ * strings, two sections, legacy mode on events built from parameters, and
+ * errors that leave no file behind.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -150,7 +152,7 @@ static void check_meta(const char *what, struct scap_reader *a, struct scap_read
 static void round_trip(const char *file, unsigned flags)
 {
     char in[512], out[512], what[600], msg[512];
-    snprintf(in, sizeof(in), "%s%s", CAPS, file);
+    snprintf(in, sizeof(in), "%s%s", file[0] == '/' ? "" : CAPS, file);
     tmp_path(out, sizeof(out), "rt.scap");
     snprintf(what, sizeof(what), "%s (flags %u)", file, flags);
     struct scapw_stats st;
@@ -231,6 +233,15 @@ static void test_corpus(void)
                 continue;
             round_trip(corpus[i], modes[m]);
         }
+    /* Two plain captures back to back: two sections, each with its metadata. */
+    char cat[512], cmd[1400];
+    tmp_path(cat, sizeof(cat), "concat.scap");
+    snprintf(cmd, sizeof(cmd), "cat '%s%s' '%s%s' > '%s'", CAPS, "bencer__example0_nginx.scap",
+             CAPS, "bencer__example5_httpd.scap", cat);
+    CHECK(system(cmd) == 0, "%s", cmd);
+    round_trip(cat, 0);
+    round_trip(cat, SCAPW_LEGACY | SCAPW_GZIP);
+    unlink(cat);
 }
 
 /* ---------------------------------------------------------------- building events */
@@ -686,6 +697,7 @@ static void test_edges(void)
                              .loginuid = 0xffffffffu};
     th.comm = (struct scap_str){longs, 2000};
     th.args = (struct scap_str){longs, 5000};
+    static const int64_t zero64 = 0;
     static uint8_t big[70000];
     for (size_t i = 0; i < sizeof(big); i++)
         big[i] = (uint8_t)(i * 7);
@@ -730,6 +742,32 @@ static void test_edges(void)
     CHECK(nt == 1 && t[0].tid == 6, "second section's threads");
     CHECK(scap_next(r, &e) == 0, "clean end: %s", scap_error(r));
     scap_close(r);
+
+    /* Legacy mode on events built from parameters: a code sysdig cannot
+     * know is kept as it is, an exit gets its enter. */
+    static const int64_t r6 = 6, o5 = 5;
+    w = scapw_open(path, SCAPW_LEGACY, &err);
+    scapw_begin_section(w);
+    MK(&b, T0 + 3, 9, PPME_SYSCALL_DUP2_X, PVAL("res", r6), PVAL("oldfd", o5), PVAL("newfd", r6));
+    CHECK(scapw_write_event(w, &b.ev) == 0, "dup2: %s", scapw_error(w));
+    MK(&b, T0 + 4, 9, PPME_SYSCALL_CLOSE_X, PVAL("res", zero64), PVAL("fd", r6));
+    CHECK(scapw_write_event(w, &b.ev) == 0, "close: %s", scapw_error(w));
+    CHECK(scapw_close(w) == 0, "close: %s", scapw_error(w));
+    scapw_free(w);
+    r = scap_open(path, &err);
+    CHECK(r && !err, "reopen legacy: %s", r ? scap_error(r) : strerror(-err));
+    if (r) {
+        CHECK(scap_next(r, &e) == 1 && e.type == PPME_SYSCALL_DUP2_X && e.nparams == 3 &&
+                  e.len[1] == 8 && !memcmp(e.param[1], &o5, 8),
+              "dup2 kept: type %u", e.type);
+        CHECK(scap_next(r, &e) == 1 && e.type == PPME_SYSCALL_CLOSE_E && e.nparams == 1 &&
+                  e.len[0] == 8 && !memcmp(e.param[0], &r6, 8),
+              "close enter: type %u", e.type);
+        CHECK(scap_next(r, &e) == 1 && e.type == PPME_SYSCALL_CLOSE_X && e.nparams == 1,
+              "close exit cut: type %u, %u params", e.type, e.nparams);
+        CHECK(scap_next(r, &e) == 0, "end: %s", scap_error(r));
+        scap_close(r);
+    }
 
     /* A damaged input: convert fails, names the input, leaves no output. */
     char src[512], msg[512];
