@@ -12,6 +12,7 @@ falcoc=$1 shared=$2
 dir=tests/sysdig
 . "$dir/lib.sh"
 known=$dir/known-differences.txt
+export SD_KNOWN=$known
 
 if ! command -v "${SYSDIG:-sysdig}" >/dev/null; then
     echo "FAIL: sysdig is not installed (scripts/install-deps.sh installs it)"

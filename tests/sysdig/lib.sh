@@ -70,13 +70,40 @@ sd_captures() {
 
 # Mismatches are aggregated per (item, capture, event type): one line with
 # item, capture, type, count and up to three examples ("key: sysdig=V
-# ours=V", separated by the group separator \035).
+# ours=V", separated by the group separator \035). A mismatch that an entry
+# of the known-differences file (awk variable "known") covers is counted
+# under item "@known:LINE" instead.
 SD_AGG='
+    function load_known(f,   line, n, p, i) {
+        while ((getline line < f) > 0) {
+            n++
+            if (line ~ /^#/ || line == "") continue
+            split(line, p, "\t")
+            nk++; kitem[nk] = p[1]; kcap[nk] = p[2]; ktypes[nk] = "," p[3] ","; kline[nk] = n
+            kval[nk] = p[4]
+            i = index(p[4], "=>")
+            ks[nk] = i ? substr(p[4], 1, i - 1) : "*"
+            ko[nk] = i ? substr(p[4], i + 2) : "*"
+        }
+        close(f)
+    }
+    function known_hit(item, cap, type, dir, sv, ov,   j) {
+        for (j = 1; j <= nk; j++)
+            if (kitem[j] == item && (kcap[j] == "*" || kcap[j] == cap) &&
+                (ktypes[j] == ",*," || index(ktypes[j], "," type ",") || index(ktypes[j], "," dir ",")) &&
+                (ks[j] == "*" || ks[j] == sv) && (ko[j] == "*" || ko[j] == ov))
+                return j
+        return 0
+    }
     function cut(s) { return length(s) > 160 ? substr(s, 1, 160) "..." : s }
-    function miss(item, cap, type, key, sv, ov,   g) {
+    function miss(item, cap, type, key, sv, ov,   g, j, p) {
+        if (!loaded) { loaded = 1; if (known != "") load_known(known) }
+        split(key, p, "[:#]")
+        if ((j = known_hit(item, cap, type, p[4], sv, ov))) item = "@known:" kline[j]
         g = item "\t" cap "\t" type
         if (!(g in cnt)) grp[++ng] = g
-        if (++cnt[g] <= 3) ex[g] = ex[g] (cnt[g] > 1 ? "\035" : "") key ": sysdig=" cut(sv) " ours=" cut(ov)
+        if (++cnt[g] <= 3 && item !~ /^@known:/)
+            ex[g] = ex[g] (cnt[g] > 1 ? "\035" : "") key ": sysdig=" cut(sv) " ours=" cut(ov)
     }
     function flush(   i) { for (i = 1; i <= ng; i++) print grp[i], cnt[grp[i]], ex[grp[i]] }
     function type_of(k,   p) { split(k, p, ":"); return p[3] }
@@ -86,7 +113,7 @@ SD_AGG='
 # Compares the values of every field event by event; a row printed by one
 # tool only is item "@row".
 sd_cmp_fields() {
-    LC_ALL=C awk -F'\t' -v OFS='\t' -v cap="$1" "$SD_AGG"'
+    LC_ALL=C awk -F'\t' -v OFS='\t' -v cap="$1" -v known="$SD_KNOWN" "$SD_AGG"'
         FILENAME == ARGV[1] { if ($0 !~ /^#/ && $0 != "") name[++nf] = $0; next }
         FILENAME == ARGV[2] { row[$1] = $0; next }
         {
@@ -109,7 +136,7 @@ sd_cmp_fields() {
 # Compares the sets of events two runs of a condition matched, given as one
 # key (rawtime:tid:type:dir) per line; a key printed twice is two events.
 sd_cmp_sets() {
-    LC_ALL=C awk -F'\t' -v OFS='\t' -v item="$1" -v cap="$2" "$SD_AGG"'
+    LC_ALL=C awk -F'\t' -v OFS='\t' -v item="$1" -v cap="$2" -v known="$SD_KNOWN" "$SD_AGG"'
         FILENAME == ARGV[1] { in_s[$0 "#" ++ns[$0]] = 1; next }
         {
             k = $0 "#" ++no[$0]
@@ -121,26 +148,20 @@ sd_cmp_sets() {
         }' "$3" "$4"
 }
 
-# sd_judge ITEMS_FILE KNOWN MISMATCHES: excuse the mismatches the known
-# differences file lists (item, capture or *, event types or *, reason), print
-# per item the count of unexcused differences with up to three examples, and
-# the known entries for tested items that matched nothing (stale: reported,
-# not a failure). Returns 1 when something is unexcused.
+# sd_judge ITEMS_FILE KNOWN MISMATCHES: print per item the count of
+# unexcused differences with up to three examples, and the known entries for
+# tested items that matched nothing (stale: reported, not a failure).
+# Returns 1 when something is unexcused.
 sd_judge() {
     LC_ALL=C awk -F'\t' '
         FILENAME == ARGV[1] { if ($0 !~ /^#/ && $0 != "") { sub(/\t.*/, ""); tested[$0] = 1 } next }
         FILENAME == ARGV[2] {
             if ($0 ~ /^#/ || $0 == "") next
-            nk++; kitem[nk] = $1; kcap[nk] = $2; ktypes[nk] = "," $3 ","; kline[nk] = FNR
+            nk++; kitem[nk] = $1; kline[nk] = FNR; kdesc[nk] = $1 " " $2 " " $3 " " $4
             next
         }
+        $1 ~ /^@known:/ { used[substr($1, 8)] += $4; nexc += $4; next }
         {
-            hit = 0
-            for (j = 1; j <= nk && !hit; j++)
-                if (kitem[j] == $1 && (kcap[j] == "*" || kcap[j] == $2) &&
-                    (ktypes[j] == ",*," || index(ktypes[j], "," $3 ",")))
-                    hit = j
-            if (hit) { used[hit] += $4; excused[$1] += $4; next }
             if (!($1 in bad)) order[++ni] = $1
             bad[$1] += $4
             if (nex[$1] < 3) {
@@ -154,15 +175,12 @@ sd_judge() {
                 it = order[i]
                 w = where[it]
                 if (length(w) > 300) w = substr(w, 1, 300) " ..."
-                printf "DIFF %s: %d differences%s\n    where:%s\n%s", it, bad[it],
-                    excused[it] ? sprintf(" (and %d known)", excused[it]) : "", w, ex[it]
+                printf "DIFF %s: %d differences\n    where:%s\n%s", it, bad[it], w, ex[it]
                 ndiff += bad[it]
             }
-            for (j = 1; j <= nk; j++) {
-                if (used[j]) { nexc += used[j]; continue }
-                if (kitem[j] in tested)
-                    printf "STALE known difference (line %d: %s %s %s): no longer occurs\n", kline[j], kitem[j], kcap[j], substr(ktypes[j], 2, length(ktypes[j]) - 2)
-            }
+            for (j = 1; j <= nk; j++)
+                if (!used[kline[j]] && kitem[j] in tested)
+                    printf "STALE known difference (line %d: %s): no longer occurs\n", kline[j], kdesc[j]
             printf "%d unexcused differences in %d items, %d known differences excused\n", ndiff, ni, nexc
             exit ni > 0
         }' "$1" "$2" "$3"
