@@ -215,7 +215,7 @@ evt.rawres >= 0 and evt.type = read
 evt.rawres in (0, -2, -11)
 evt.num > 1000 and evt.num < 1010
 evt.info contains ENOENT
-evt.args contains res=0
+evt.args contains "res=0"
 evt.arg.flags contains O_CREAT
 evt.arg.flags contains O_RDONLY
 evt.arg.flags contains CLONE_VM
