@@ -79,18 +79,29 @@ SD_AGG='
             n++
             if (line ~ /^#/ || line == "") continue
             split(line, p, "\t")
-            nk++; kitem[nk] = p[1]; kcap[nk] = p[2]; ktypes[nk] = "," p[3] ","; kline[nk] = n
-            kval[nk] = p[4]
+            nk++; kitem[nk] = p[1]; kcap[nk] = p[2]; kline[nk] = n
+            ntok[nk] = split(p[3], t, ",")
+            for (i = 1; i <= ntok[nk]; i++) ktok[nk, i] = t[i]
             i = index(p[4], "=>")
             ks[nk] = i ? substr(p[4], 1, i - 1) : "*"
             ko[nk] = i ? substr(p[4], i + 2) : "*"
         }
         close(f)
     }
+    # EVENTS tokens: *, an event type, a direction, or FIELD=VALUE: sysdig
+    # printed VALUE for FIELD (another compared field) on the same event.
+    function event_hit(j, type, dir,   i, tk, e) {
+        for (i = 1; i <= ntok[j]; i++) {
+            tk = ktok[j, i]
+            if (tk == "*" || tk == type || tk == dir) return 1
+            if ((e = index(tk, "=")) && (substr(tk, 1, e - 1) in rowv) &&
+                rowv[substr(tk, 1, e - 1)] == substr(tk, e + 1)) return 1
+        }
+        return 0
+    }
     function known_hit(item, cap, type, dir, sv, ov,   j) {
         for (j = 1; j <= nk; j++)
-            if (kitem[j] == item && (kcap[j] == "*" || kcap[j] == cap) &&
-                (ktypes[j] == ",*," || index(ktypes[j], "," type ",") || index(ktypes[j], "," dir ",")) &&
+            if (kitem[j] == item && (kcap[j] == "*" || kcap[j] == cap) && event_hit(j, type, dir) &&
                 (ks[j] == "*" || ks[j] == sv) && (ko[j] == "*" || ko[j] == ov))
                 return j
         return 0
@@ -121,6 +132,7 @@ sd_cmp_fields() {
             if (row[$1] != $0) {
                 split(row[$1], s, "\t")
                 split($0, o, "\t")
+                for (i = 2; i <= nf + 1; i++) rowv[name[i - 1]] = s[i]
                 for (i = 2; i <= nf + 1; i++)
                     if (s[i] != o[i]) miss(name[i - 1], cap, type_of($1), $1, s[i], o[i])
             }
