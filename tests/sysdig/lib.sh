@@ -144,20 +144,25 @@ sd_cmp_fields() {
         }' "$2" "$3" "$4"
 }
 
-# sd_cmp_sets ITEM CAPNAME SYSDIG_KEYS OUR_KEYS >> mismatches
+# sd_cmp_sets ITEM CAPNAME SYSDIG_KEYS OUR_KEYS [COMMON_KEYS] >> mismatches
 # Compares the sets of events two runs of a condition matched, given as one
 # key (rawtime:tid:type:dir) per line; a key printed twice is two events.
+# With COMMON_KEYS only the events listed there count (events one tool does
+# not show at all are the fields test's "@row" differences).
 sd_cmp_sets() {
-    LC_ALL=C awk -F'\t' -v OFS='\t' -v item="$1" -v cap="$2" -v known="$SD_KNOWN" "$SD_AGG"'
-        FILENAME == ARGV[1] { in_s[$0 "#" ++ns[$0]] = 1; next }
+    LC_ALL=C awk -F'\t' -v OFS='\t' -v item="$1" -v cap="$2" -v known="$SD_KNOWN" \
+        -v with_common="${5:+1}" "$SD_AGG"'
+        with_common && FILENAME == ARGV[1] { common[$0] = 1; next }
+        FILENAME == ARGV[1 + with_common] { if (!with_common || $0 in common) in_s[$0 "#" ++ns[$0]] = 1; next }
         {
+            if (with_common && !($0 in common)) next
             k = $0 "#" ++no[$0]
             if (k in in_s) delete in_s[k]; else miss(item, cap, type_of(k), k, "no", "match")
         }
         END {
             for (k in in_s) miss(item, cap, type_of(k), k, "match", "no")
             flush()
-        }' "$3" "$4"
+        }' ${5:+"$5"} "$3" "$4"
 }
 
 # sd_judge ITEMS_FILE KNOWN MISMATCHES: print per item the count of
