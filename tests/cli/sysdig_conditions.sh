@@ -49,8 +49,13 @@ ncond=$(wc -l <"$SD_TMP/conds")
 keyfmt='*%evt.rawtime:%thread.tid:%evt.type:%evt.dir'
 export keyfmt
 chisel=$(realpath "$dir/sdmatch.lua")
-chisel_args=()
-for ((i = 1; i <= ncond; i++)); do chisel_args+=(-c "$chisel" "$SD_TMP/conds:$i"); done
+# Two sysdig processes share the conditions (odd and even numbers), and the
+# lengths of the conditions decide how they are put in disjunctions.
+chisel_args=() chisel_args2=() clen=()
+for ((i = 1; i <= ncond; i++)); do
+    if ((i % 2)); then chisel_args+=(-c "$chisel" "$SD_TMP/conds:$i"); else chisel_args2+=(-c "$chisel" "$SD_TMP/conds:$i"); fi
+done
+mapfile -t clen < <(awk -F'\t' '{ print length($0) - length($1) }' "$SD_TMP/conds")
 
 # one_cond N CAPTURE CAPNAME: run condition N with falcoc and compare the
 # events it matched with sysdig's (cap/s.N); mismatches go to cap/m.N.
@@ -104,13 +109,22 @@ while read -r cap; do
     TZ=UTC LC_ALL=C "$falcoc" filter "$cap" -p "$keyfmt" 2>/dev/null |
         LC_ALL=C awk 'NR == FNR { s[$0] = 1; next } $0 in s' "$SD_TMP/cap/shown" - >"$SD_TMP/cap/common"
     for ((i = 1; i <= ncond; i++)); do : >"$SD_TMP/cap/s.$i"; done
-    TZ=UTC LC_ALL=C "$sysdig" -r "$cap" "${chisel_args[@]}" 2>"$SD_TMP/err" |
-        LC_ALL=C awk -F'\t' -v d="$SD_TMP/cap" 'NR == FNR { shown[$0] = 1; next }
-            ($2 in shown) { print $2 > (d "/s." $1) }' "$SD_TMP/cap/shown" - || {
+    matched() {
+        TZ=UTC LC_ALL=C "$sysdig" -r "$cap" "$@" 2>>"$SD_TMP/err" |
+            LC_ALL=C awk -F'\t' -v d="$SD_TMP/cap" 'NR == FNR { shown[$0] = 1; next }
+                ($2 in shown) { print $2 > (d "/s." $1) }' "$SD_TMP/cap/shown" -
+    }
+    : >"$SD_TMP/err"
+    matched "${chisel_args[@]}" &
+    pid=$!
+    st=0
+    matched "${chisel_args2[@]}" || st=1
+    wait $pid || st=1
+    if [ $st -ne 0 ]; then
         echo "FAIL: $name: sysdig (chisels) failed: $(head -c 300 "$SD_TMP/err")"
         fail=1
         continue
-    }
+    fi
     # Conditions sysdig matched nothing with go in disjunctions (each short
     # enough for one argument), the others run one by one.
     rerun=() runs=() batch=() blen=0
@@ -119,8 +133,7 @@ while read -r cap; do
             runs+=("$i")
             continue
         fi
-        len=0
-        [ $i -gt "$ncond" ] || len=$(wc -c <"$SD_TMP/c.$i")
+        len=${clen[i - 1]:-0}
         if [ ${#batch[@]} -gt 0 ] && { [ $i -gt "$ncond" ] || [ $((blen + len)) -ge 100000 ]; }; then
             matches_none "$cap" "${batch[@]}"
             batch=() blen=0
