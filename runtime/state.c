@@ -1116,10 +1116,62 @@ static void thr_update_container(struct thr *t)
     sb_set(&t->t.container_id, id, n);
 }
 
-/* cgroups as the capture carries them ("subsys=path" items) */
+/* The controller name libsinsp stores for a "subsys=path" item (§2.2):
+ * without a "_cgroup" suffix, and perf, mem and io under the names
+ * cgroup v1 gives them. *len is the name's length in and out. */
+static const char *cgroup_subsys(const char *s, size_t *len)
+{
+    static const char *const renames[][2] = {
+        {"perf", "perf_event"},
+        {"mem", "memory"},
+        {"io", "blkio"},
+    };
+    static const char suffix[] = "_cgroup";
+    size_t n = *len, sl = sizeof(suffix) - 1;
+    if (n > sl && !memcmp(s + n - sl, suffix, sl))
+        n -= sl;
+    *len = n;
+    for (size_t i = 0; i < sizeof(renames) / sizeof(renames[0]); i++)
+        if (strlen(renames[i][0]) == n && !memcmp(s, renames[i][0], n)) {
+            *len = strlen(renames[i][1]);
+            return renames[i][1];
+        }
+    return s;
+}
+
+/* Stores a cgroup list (NUL-separated "subsys=path" items as events and
+ * capture blocks carry it) with the controller names normalized: one pass
+ * to size the result, one to write it into the thread's own buffer. */
 static void set_cgroups(struct thr *t, const char *p, size_t n)
 {
-    sb_set_list(&t->t.cgroups, p, n);
+    struct fc_sb *dst = &t->t.cgroups;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t out = 0, items = 0;
+        for (size_t i = 0; i < n;) {
+            const char *it = p + i;
+            size_t il = strnlen(it, n - i);
+            const char *eq = memchr(it, '=', il);
+            size_t sl = eq ? (size_t)(eq - it) : il;
+            const char *sub = eq ? cgroup_subsys(it, &sl) : it;
+            size_t rest = eq ? il - (size_t)(eq - it) : 0;
+            if (pass) {
+                memcpy(dst->p + out, sub, sl);
+                memcpy(dst->p + out + sl, eq ? eq : "", rest);
+                dst->p[out + sl + rest] = 0;
+            }
+            out += sl + rest + 1;
+            items++;
+            i += il + 1;
+        }
+        if (!pass) {
+            if (!sb_set(dst, "", 0) || !sb_reserve(dst, out))
+                return;
+            continue;
+        }
+        dst->p[out] = 0;
+        dst->len = (uint32_t)out;
+        dst->n = (uint32_t)items;
+    }
 }
 
 /* ------------------------------------------------------------------ */

@@ -37,7 +37,8 @@ enum what {
     W_PPID,
     W_CID,
     W_EVNAME,
-    W_VMSIZE
+    W_VMSIZE,
+    W_CGROUPS
 };
 
 struct check {
@@ -47,9 +48,9 @@ struct check {
     int64_t n;     /* numeric expectations */
 };
 
-static const char *what_name[] = {"proc.name",    "proc.pname",  "proc.cwd",   "fd.num",
-                                  "fd.name",      "fd.typechar", "proc.pid",   "proc.ppid",
-                                  "container.id", "evt.type",    "proc.vmsize"};
+static const char *what_name[] = {"proc.name",    "proc.pname",  "proc.cwd",    "fd.num",
+                                  "fd.name",      "fd.typechar", "proc.pid",    "proc.ppid",
+                                  "container.id", "evt.type",    "proc.vmsize", "thread.cgroups"};
 
 static void run_check(struct fc_state *st, const struct fc_pevent *pe, const struct check *c,
                       const char *cap)
@@ -60,6 +61,7 @@ static void run_check(struct fc_state *st, const struct fc_pevent *pe, const str
     const struct fc_thread *pm = p ? fc_state_main(st, p) : NULL;
     char tc[2] = {pe->fd ? fc_fd_type_char(pe->fd->type) : 0, 0};
     const char *got = NULL;
+    char joined[1024];
     int64_t n = 0;
     switch (c->w) {
     case W_COMM:
@@ -94,6 +96,17 @@ static void run_check(struct fc_state *st, const struct fc_pevent *pe, const str
         break;
     case W_VMSIZE:
         n = m ? (int64_t)m->vmsize_kb : -999;
+        break;
+    case W_CGROUPS: /* items joined by spaces, as thread.cgroups prints them */
+        if (t && t->cgroups.len < sizeof(joined)) {
+            memcpy(joined, fc_sb_str(&t->cgroups), t->cgroups.len + 1);
+            for (uint32_t i = 0; i + 1 < t->cgroups.len; i++)
+                if (!joined[i])
+                    joined[i] = ' ';
+            if (t->cgroups.len)
+                joined[t->cgroups.len - 1] = 0;
+            got = joined;
+        }
         break;
     }
     if (c->s)
@@ -167,6 +180,11 @@ static void test_curl_google(void)
         N(211, W_PID, 17497),
         N(211, W_PPID, 3200),
         S(211, W_CWD, ""),
+        /* the execve parameter says io=, stored under its v1 name */
+        S(211, W_CGROUPS,
+          "cpuset=/ cpu=/user.slice cpuacct=/user.slice blkio=/user.slice memory=/user.slice "
+          "devices=/user.slice freezer=/ net_cls=/ perf_event=/ net_prio=/ hugetlb=/ "
+          "pids=/user.slice/user-1000.slice"),
         N(213, W_VMSIZE, 508),    /* brk */
         N(1050, W_VMSIZE, 93240), /* switch */
         /* open and close: the fd stays attached on the close itself */
@@ -509,6 +527,29 @@ static void test_synthetic_tree(void)
     /* left: 100, 104, 110, 112; gone: 101, 103, 102, 111 */
     CHECK(ss.threads == 4 && ss.threads_removed == 4, "threads %llu removed %llu",
           (unsigned long long)ss.threads, (unsigned long long)ss.threads_removed);
+    fc_state_free(st);
+}
+
+/* Controller names are stored as cgroup v1 names them (state-model.md
+ * §2.2); the corpus check is in test_curl_google. */
+static void test_cgroup_names(void)
+{
+    struct fc_state *st = fc_state_new(NULL);
+    struct syn s;
+    struct fc_pevent pe;
+    syn_noop(&s, 150);
+    feed(st, &s, &pe);
+    syn_clone(&s, 150, 151, 150, 1, 0, "cg");
+    static const char cg[] = "cpu=/a\0io=/b\0perf=/\0mem=/m\0net_cls_cgroup=/x\0iox=/y\0odd\0";
+    syn_put(&s, "cgroups", cg, sizeof(cg) - 1);
+    feed(st, &s, &pe);
+    const struct fc_thread *c = fc_state_thread(st, 151);
+    static const char want[] =
+        "cpu=/a\0blkio=/b\0perf_event=/\0memory=/m\0net_cls=/x\0iox=/y\0odd\0";
+    CHECK(c && c->cgroups.n == 7 && c->cgroups.len == sizeof(want) - 1 &&
+              !memcmp(c->cgroups.p, want, sizeof(want) - 1),
+          "normalized cgroups: %u items, '%s'", c ? c->cgroups.n : 0,
+          c ? fc_sb_str(&c->cgroups) : "");
     fc_state_free(st);
 }
 
@@ -897,6 +938,7 @@ int main(void)
     test_misc_captures();
     test_container_json();
     test_synthetic_tree();
+    test_cgroup_names();
     test_synthetic_fds();
     test_synthetic_meta();
     test_identity();
