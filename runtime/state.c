@@ -254,8 +254,10 @@ static void tables_init(void)
         g_fdpos[c] = -1;
         if (!(ei->flags & (EF_USES_FD | EF_DESTROYS_FD)))
             continue;
-        if (ei->dir == EV_DIR_E)
-            g_fdpos[c] = ei->nparams > 0 && ei->params[0].type == PT_FD ? 0 : -1;
+        if (ei->dir == EV_DIR_E) /* the first parameter; mmap's fd comes later */
+            g_fdpos[c] = ei->nparams > 0 && ei->params[0].type == PT_FD
+                             ? 0
+                             : (int8_t)ev_param_index(c, "fd");
         else if (!(ei->flags & EF_CREATES_FD) || g_kind[c] == K_DUP || g_kind[c] == K_FCNTL)
             g_fdpos[c] = exit_fdpos(c);
     }
