@@ -1349,9 +1349,11 @@ int fc_state_load_scap(struct fc_state *st, const struct scap_reader *r)
                     if (!f->name.len)
                         st_fd_render_name(f);
                 } else if (f->type == FC_FD_IPV4_SERVSOCK || f->type == FC_FD_IPV6_SERVSOCK) {
-                    f->flags |= FC_FDF_ROLE_SERVER;
+                    /* no role: only bind makes a listening socket a server */
                     if (!f->name.len)
                         st_fd_render_name(f);
+                } else if (f->type == FC_FD_UNIX_SOCK) {
+                    f->flags |= f->name.len ? FC_FDF_ROLE_SERVER : FC_FDF_ROLE_CLIENT;
                 }
             }
     free(listening);

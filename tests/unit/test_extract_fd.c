@@ -796,6 +796,22 @@ static void test_captures(void)
     };
     replay("bencer__example4_example4-1.scap", example4, sizeof(example4) / sizeof(example4[0]));
 
+    static const struct want troubleshooting[] = {
+        /* unix sockets found at startup: client without a path, server
+         * with one (state-model.md §3.2), so fd.cproto is "" */
+        {1481211698467322221ull, "fd.cproto", ""},
+        {1481211698467322221ull, "fd.name", ""},
+        {1481211698467338051ull, "fd.cproto", ""},
+        {1481211698467338051ull, "fd.name", "/var/run/docker.sock"},
+        /* a listening socket found at startup has no role */
+        {1481211699536831645ull, "fd.name", ":::53"},
+        {1481211699536831645ull, "fd.cproto", NULL},
+        {1481211699536831645ull, "fd.sport", "53"},
+        {1481211699536831645ull, "fd.is_server", "true"},
+    };
+    replay("bencer_troubleshooting__capture.scap", troubleshooting,
+           sizeof(troubleshooting) / sizeof(troubleshooting[0]));
+
     static const struct want container[] = {
         {1562711472095933116ull, "container.id", "697956520d89"},
         {1562711472095933116ull, "container.name", "hopeful_taussig"},
