@@ -2143,7 +2143,9 @@ bool st_addr_is_local(const struct fc_state *st, int family, const uint8_t *addr
         bool v4 = f->type == 1 || f->type == 3;
         if (family == 4 && v4 && !memcmp(f->addr, addr, 4))
             return true;
-        if (family == 6 && !v4 && !memcmp(f->addr, addr, 16))
+        /* IPv6: the same /64 as an interface, as libsinsp compares them;
+         * so :: (unbound) matches ::1 */
+        if (family == 6 && !v4 && !memcmp(f->addr, addr, 8))
             return true;
     }
     return false;
@@ -2185,10 +2187,13 @@ static bool parse_ip4(const char *ip, uint8_t out[4])
  * thread's is its container's IP plus those. While the container's IP is
  * unknown (no metadata yet) it is the IP of any known container; a runtime
  * that reported 0.0.0.0 (host network, pod member) adds the host's
- * interfaces to that, as sysdig does on the corpus. */
+ * interfaces to that, as sysdig does on the corpus. IPv6 addresses of
+ * container threads are never local. */
 bool fc_state_is_local(const struct fc_state *st, const struct fc_thread *t, int family,
                        const uint8_t *addr)
 {
+    if (t && t->container_id.len && family == 6)
+        return false; /* libsinsp has no IPv6 networking for containers */
     if (t && t->container_id.len) {
         uint8_t ip[4];
         const struct fc_container *c = st_container_find(st, fc_sb_str(&t->container_id));

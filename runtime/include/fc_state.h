@@ -245,7 +245,8 @@ const struct fc_group *fc_state_group(const struct fc_state *st, const char *con
                                       uint32_t gid);
 const struct fc_container *fc_state_container(const struct fc_state *st, const char *id);
 /* Is this address one of the machine's interfaces (or, for a thread in a
- * container, the container's ip)? family 4 or 6. */
+ * container, the container's ip)? family 4 or 6; IPv6 compares the first
+ * 64 bits, and is never local for a container thread. */
 bool fc_state_is_local(const struct fc_state *st, const struct fc_thread *t, int family,
                        const uint8_t *addr);
 const struct scap_machine *fc_state_machine(const struct fc_state *st); /* NULL if unknown */
