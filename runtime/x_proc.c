@@ -805,8 +805,17 @@ bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
     case FC_F_GROUP_NAME:
         return x_group(pe, t, out);
 
-    /* Not kept by the state engine: thread-group counters (proc.nthreads,
-     * proc.nchilds), per-CPU switch times (thread.exectime on switch
+    /* the thread group: alive members, leader included; without the
+     * alive leader for nchilds (a dead leader kept for its threads) */
+    case FC_F_PROC_NTHREADS:
+        return main_of(pe, t) && put_num(out, fc_state_group_alive(pe->st, t));
+    case FC_F_PROC_NCHILDS: {
+        uint32_t n = fc_state_group_alive(pe->st, t);
+        m = main_of(pe, t);
+        return put_num(out, n && m && !fc_state_thread_dead(pe->st, m) ? n - 1 : n);
+    }
+
+    /* Not kept by the state engine: per-CPU switch times (thread.exectime on switch
      * events, thread.totexectime), procinfo CPU deltas (thread.cpu*). The
      * deprecated probe flags never have a value. */
     default:

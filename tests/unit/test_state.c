@@ -494,6 +494,9 @@ static void test_synthetic_tree(void)
     syn_procexit(&s, 101, 0);
     feed(st, &s, &pe);
     CHECK(pe.thr == c, "procexit sees the dying thread");
+    /* the exit itself already counts the thread out (proc.nthreads) */
+    CHECK(fc_state_group_alive(st, c) == 1 && fc_state_thread_dead(st, c),
+          "group of 101 at its leader's exit: %u alive", fc_state_group_alive(st, c));
     syn_noop(&s, 100);
     feed(st, &s, &pe);
     CHECK(fc_state_thread(st, 101) == c, "dead main thread kept while 103 lives");
