@@ -1846,7 +1846,8 @@ static void parse_process(struct fc_state *st, struct thr *t, const struct scap_
 /* ------------------------------------------------------------------ */
 /* meta events */
 
-static void parse_meta(struct fc_state *st, const struct scap_event *ev, enum st_kind k)
+static void parse_meta(struct fc_state *st, const struct scap_event *ev, enum st_kind k,
+                       struct fc_pevent *pe)
 {
     struct pv cid = sp_get(NULL, ev, SP_CONTAINER_ID);
     char idbuf[80] = "";
@@ -1863,16 +1864,16 @@ static void parse_meta(struct fc_state *st, const struct scap_event *ev, enum st
     case K_CONTAINER: {
         struct pv j = sp_get(NULL, ev, SP_JSON);
         if (j.p) {
-            st_container_json(st, (const char *)j.p, pv_strlen(j));
+            pe->container = st_container_json(st, (const char *)j.p, pv_strlen(j), false);
         } else {
             struct pv id = sp_get(NULL, ev, SP_CID), im = sp_get(NULL, ev, SP_IMAGE);
             uint64_t type = 0;
             pv_u64(sp_get(NULL, ev, SP_TYPE), &type);
             if (id.p)
-                st_container_add_simple(st, (const char *)id.p, pv_strlen(id), (uint32_t)type,
-                                        name.p ? (const char *)name.p : "",
-                                        name.p ? pv_strlen(name) : 0,
-                                        im.p ? (const char *)im.p : "", im.p ? pv_strlen(im) : 0);
+                pe->container = st_container_add_simple(
+                    st, (const char *)id.p, pv_strlen(id), (uint32_t)type,
+                    name.p ? (const char *)name.p : "", name.p ? pv_strlen(name) : 0,
+                    im.p ? (const char *)im.p : "", im.p ? pv_strlen(im) : 0);
         }
         break;
     }
@@ -1978,11 +1979,12 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
         memcpy(st->async_name, ev->param[1], n);
         st->async_name[n] = 0;
         pe->evname = st->async_name;
-        if (!strcmp(st->async_name, "container") && ev->len[2] > 0)
-            st_container_json(st, (const char *)ev->param[2], ev->len[2]);
+        bool added = !strcmp(st->async_name, "container");
+        if ((added || !strcmp(st->async_name, "container_removed")) && ev->len[2] > 0)
+            pe->container = st_container_json(st, (const char *)ev->param[2], ev->len[2], !added);
     }
     if (is_meta(ev) && k != K_PROCEXIT) {
-        parse_meta(st, ev, k);
+        parse_meta(st, ev, k, pe);
         pe->first_ts = st->first_ts;
         return;
     }

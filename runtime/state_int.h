@@ -301,10 +301,14 @@ void st_fd_render_name(struct fc_fd *f);
 /* Container id from a cgroup list ("subsys=path" items), written to out
  * (>= 65 bytes); "" when no matcher takes any path. */
 size_t st_cgroup_container_id(const struct fc_sb *cgroups, char *out, size_t cap);
-/* Parses a container event's JSON into the container table. */
-void st_container_json(struct fc_state *st, const char *json, size_t len);
-void st_container_add_simple(struct fc_state *st, const char *id, size_t idlen, uint32_t type,
-                             const char *name, size_t nlen, const char *image, size_t ilen);
+/* Parses a container event's JSON into the container table (removed: the
+ * runtime's deletion notice, which drops the record); the record stored,
+ * NULL when the JSON names none or on removal. */
+const struct fc_container *st_container_json(struct fc_state *st, const char *json, size_t len,
+                                             bool removed);
+const struct fc_container *st_container_add_simple(struct fc_state *st, const char *id,
+                                                   size_t idlen, uint32_t type, const char *name,
+                                                   size_t nlen, const char *image, size_t ilen);
 void st_containers_free(struct fc_state *st);
 const struct fc_container *st_container_find(const struct fc_state *st, const char *id);
 const char *st_container_ip(const struct fc_state *st, const char *id);

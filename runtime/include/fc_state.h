@@ -168,13 +168,16 @@ struct fc_group {
 };
 
 /* Container metadata (state-model.md §5.2), from the capture's container
- * events. Strings are "" when the runtime did not say; labels is a list
- * of "key=value" items like fc_sb lists. */
+ * events. Strings are "" when the runtime did not say; labels and
+ * pod_labels (the pod sandbox's, CRI only) are lists of "key=value" items
+ * like fc_sb lists. */
 struct fc_container {
     const char *id, *full_id, *name, *type;
     const char *image, *image_id, *image_repository, *image_tag, *image_digest;
     const char *ip, *cni_json, *host_pid, *host_network, *host_ipc;
+    const char *pod_sandbox_id;          /* full id; "" outside a pod */
     const struct fc_sb *labels, *mounts; /* mounts: "source:dest:mode:rw:propagation" items */
+    const struct fc_sb *pod_labels;
     bool privileged;
     bool has_metadata; /* false: only the id is known */
     uint64_t start_ts;
@@ -207,7 +210,10 @@ struct fc_pevent {
     int64_t fdnum;         /* fd.num: -1 when the event has none */
     bool fd_name_changed;  /* fd.name_changed */
     const char *evname;    /* evt.type: the generic event's syscall name resolved */
-    uint64_t first_ts;     /* ts of the first non-meta event (evt.reltime) */
+    /* container events: the record the event added or updated (what
+     * container.* read on it); NULL on other events */
+    const struct fc_container *container;
+    uint64_t first_ts; /* ts of the first non-meta event (evt.reltime) */
 };
 
 struct fc_state *fc_state_new(const struct fc_state_opts *opts); /* NULL: out of memory */

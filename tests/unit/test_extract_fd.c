@@ -610,6 +610,107 @@ static void test_containers(void)
     sb_set(&THR.container_id, "");
 }
 
+/* A container event into st; PE becomes the processed event. */
+static void container_event(struct fc_state *st, const char *json)
+{
+    memset(&EV, 0, sizeof(EV));
+    EV.type = PPME_CONTAINER_JSON_E;
+    EV.tid = UINT64_MAX;
+    EV.ts = 5000000000ull;
+    param(0, json, (uint32_t)strlen(json) + 1);
+    fc_state_event(st, &EV, &PE);
+    fc_ctx_next_event(&C);
+}
+
+/* The container plugin's deletion notice (an async event). */
+static void container_removed(struct fc_state *st, const char *json)
+{
+    static const uint32_t plugin_id = 0;
+    memset(&EV, 0, sizeof(EV));
+    EV.type = PPME_ASYNCEVENT_E;
+    EV.tid = 1;
+    EV.ts = 6000000000ull;
+    param(0, &plugin_id, 4);
+    param(1, "container_removed", 18);
+    param(2, json, (uint32_t)strlen(json) + 1);
+    fc_state_event(st, &EV, &PE);
+    fc_ctx_next_event(&C);
+}
+
+#define SANDBOX_FULL "aaaaaaaaaaaa0123456789abcdef0123456789abcdef0123456789abcdef0123"
+
+/* k8s.* of a CRI container as the container plugin answers them: the
+ * sandbox id from the record, the pod's labels, IP and CNI result from
+ * the sandbox's own record when the container's lacks the CNI result
+ * (state-model.md §5.3); container.* on the container event itself
+ * describe the container it carries. The JSON keys are the plugin's. */
+static void test_pod_fields(void)
+{
+    struct fc_state *st = fc_state_new(NULL);
+    CHECK(st != NULL, "state");
+    if (!st)
+        return;
+    container_event(st, "{\"container\":{\"id\":\"aaaaaaaaaaaa\",\"type\":6,\"name\":\"POD\","
+                        "\"ip\":\"10.1.2.3\",\"cni_json\":\"{\\\"cni\\\":1}\","
+                        "\"is_pod_sandbox\":true,\"pod_sandbox_id\":\"" SANDBOX_FULL "\","
+                        "\"pod_sandbox_labels\":{\"tier\":\"front\",\"app\":\"web\","
+                        "\"io.kubernetes.x\":\"hidden\"},\"labels\":{}}}");
+    CHECK(PE.container && !strcmp(PE.container->id, "aaaaaaaaaaaa"), "sandbox event's record");
+    container_event(st, "{\"container\":{\"id\":\"bbbbbbbbbbbb\",\"type\":6,\"name\":\"nginx\","
+                        "\"ip\":\"\",\"pod_sandbox_id\":\"" SANDBOX_FULL "\","
+                        "\"pod_sandbox_labels\":null,\"labels\":{"
+                        "\"io.kubernetes.pod.name\":\"web-1\","
+                        "\"io.kubernetes.pod.namespace\":\"default\"}}}");
+    /* the container event: its own record, no thread times */
+    CHECK_STR("container.id", "bbbbbbbbbbbb");
+    CHECK_STR("container.name", "nginx");
+    CHECK_STR("container.type", "cri");
+    CHECK_ABSENT("container.start_ts");
+    CHECK_STR("k8s.pod.name", "web-1");
+    CHECK_STR("k8s.ns.name", "default");
+    CHECK_STR("k8s.pod.sandbox_id", "aaaaaaaaaaaa");
+    CHECK_STR("k8s.pod.full_sandbox_id", SANDBOX_FULL);
+    CHECK_STR("k8s.pod.labels", "app:web, tier:front");
+    CHECK_STR("k8s.pod.label[app]", "web");
+    CHECK_ABSENT("k8s.pod.label[nope]");
+    CHECK_STR("k8s.pod.ip", "10.1.2.3");
+    CHECK_STR("k8s.pod.cni.json", "{\"cni\":1}");
+    CHECK_STR("container.ip", "");
+
+    /* a thread of that container sees the same */
+    event(PPME_SYSCALL_READ_X, 3, NULL);
+    PE.st = st;
+    sb_set(&THR.container_id, "bbbbbbbbbbbb");
+    CHECK_STR("container.id", "bbbbbbbbbbbb");
+    CHECK_STR("k8s.pod.sandbox_id", "aaaaaaaaaaaa");
+    CHECK_STR("k8s.pod.label[tier]", "front");
+    CHECK_STR("k8s.pod.ip", "10.1.2.3");
+
+    /* a container outside a pod: no sandbox, no pod IP */
+    container_event(st, "{\"container\":{\"id\":\"cccccccccccc\",\"type\":0,\"name\":\"d\","
+                        "\"ip\":\"172.17.0.2\",\"labels\":null}}");
+    CHECK_STR("k8s.pod.sandbox_id", "");
+    CHECK_STR("k8s.pod.labels", "");
+    CHECK_ABSENT("k8s.pod.ip");
+    CHECK_ABSENT("k8s.pod.label[app]");
+
+    /* the host: no pod either */
+    event(PPME_SYSCALL_READ_X, 3, NULL);
+    PE.st = st;
+    sb_set(&THR.container_id, "");
+    CHECK_STR("k8s.pod.sandbox_id", "");
+    CHECK_STR("k8s.pod.labels", "");
+    CHECK_ABSENT("k8s.pod.ip");
+
+    /* the runtime's deletion notice drops the record */
+    container_removed(st, "{\"container\":{\"id\":\"bbbbbbbbbbbb\"}}");
+    CHECK(!PE.container && !fc_state_container(st, "bbbbbbbbbbbb") &&
+              fc_state_container(st, "aaaaaaaaaaaa"),
+          "container_removed drops bbbbbbbbbbbb only");
+    fc_state_free(st);
+    C.data = &PE;
+}
+
 /* ---- corpus captures through the state engine ---- */
 
 /* One value sysdig 0.29.3 prints for the event at ts (NULL: <NA>), where
@@ -852,6 +953,7 @@ int main(void)
     test_client_socket();
     test_ipv6_and_servers();
     test_containers();
+    test_pod_fields();
     CHECK(params_live(), "fc_params decodes integers");
     test_with_params();
     test_damaged();
