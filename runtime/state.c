@@ -1095,6 +1095,7 @@ void fc_state_free(struct fc_state *st)
     ug_clear(st);
     st_containers_free(st);
     free(st->ifaces);
+    free(st->switch_ts);
     free(st->tb);
     free(st->gb);
     free(st->exited);
@@ -1713,10 +1714,34 @@ static void parse_procexit(struct fc_state *st, struct thr *t, const struct scap
 }
 
 /* the switched-out thread's page faults; memory counters are per process */
-static void parse_switch(struct fc_state *st, struct thr *t, const struct scap_event *ev)
+/* thread.exectime: the time since the previous switch on the event's CPU
+ * (libsinsp keeps one timestamp per CPU); the table grows to the highest
+ * CPU seen, once. */
+static uint64_t switch_exectime(struct fc_state *st, const struct scap_event *ev)
 {
+    if (ev->cpu >= st->nswitch_cpus) {
+        uint32_t n = ev->cpu + 1u;
+        if (st->has_machine && st->machine.num_cpus > n && st->machine.num_cpus <= 65536)
+            n = st->machine.num_cpus;
+        uint64_t *v = realloc(st->switch_ts, n * sizeof(*v));
+        if (!v)
+            return 0;
+        memset(v + st->nswitch_cpus, 0, (n - st->nswitch_cpus) * sizeof(*v));
+        st->switch_ts = v;
+        st->nswitch_cpus = n;
+    }
+    uint64_t last = st->switch_ts[ev->cpu];
+    st->switch_ts[ev->cpu] = ev->ts;
+    return last ? ev->ts - last : 0;
+}
+
+static void parse_switch(struct fc_state *st, struct thr *t, const struct scap_event *ev,
+                         struct fc_pevent *pe)
+{
+    pe->exectime = switch_exectime(st, ev);
     if (!t)
         return;
+    t->t.totexectime += pe->exectime;
     get_u64(NULL, ev, SP_PGFT_MAJ, &t->t.pfmajor);
     get_u64(NULL, ev, SP_PGFT_MIN, &t->t.pfminor);
     struct thr *m = st_main(st, t);
@@ -1912,6 +1937,31 @@ static void parse_meta(struct fc_state *st, const struct scap_event *ev, enum st
  * cannot ask /proc whether an idle tid still exists: idle means gone.
  * Removing one entry can erase another (its dead leader), so the tids are
  * collected first. Runs every 20 minutes of capture time. */
+/* One CPU figure of thread.cpu*: the growth of a procinfo total since the
+ * thread's previous procinfo, capped at 100, as libsinsp computes it (0
+ * the first time). */
+static double cpu_delta(uint64_t *prev, uint64_t now)
+{
+    double d = *prev ? (double)(now - *prev) : 0;
+    *prev = now;
+    return d > 100 ? 100 : d;
+}
+
+/* procinfo: the thread it names (never created for it) and its CPU use. */
+static void parse_procinfo(struct fc_state *st, const struct scap_event *ev, struct fc_pevent *pe)
+{
+    struct thr *t = st_thread(st, (int64_t)ev->tid);
+    if (!t)
+        return;
+    uint64_t usr = 0, sys = 0;
+    get_u64(NULL, ev, SP_CPU_USR, &usr);
+    get_u64(NULL, ev, SP_CPU_SYS, &sys);
+    pe->cpu = cpu_delta(&t->t.procinfo_prev[0], usr + sys);
+    pe->cpu_user = cpu_delta(&t->t.procinfo_prev[1], usr);
+    pe->cpu_system = cpu_delta(&t->t.procinfo_prev[2], sys);
+    pe->thr = &t->t;
+}
+
 static void purge(struct fc_state *st, uint64_t now)
 {
     int64_t *tids = malloc((size_t)st->nthreads * sizeof(*tids) + 1);
@@ -1982,6 +2032,11 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
         bool added = !strcmp(st->async_name, "container");
         if ((added || !strcmp(st->async_name, "container_removed")) && ev->len[2] > 0)
             pe->container = st_container_json(st, (const char *)ev->param[2], ev->len[2], !added);
+    }
+    if (ev->type == PPME_PROCINFO_E && ev->tid != UINT64_MAX) {
+        parse_procinfo(st, ev, pe);
+        pe->first_ts = st->first_ts;
+        return;
     }
     if (is_meta(ev) && k != K_PROCEXIT) {
         parse_meta(st, ev, k, pe);
@@ -2054,7 +2109,7 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
             parse_procexit(st, t, ev);
             break;
         case K_SWITCH:
-            parse_switch(st, t, ev);
+            parse_switch(st, t, ev, pe);
             break;
         case K_NONE:
             break;

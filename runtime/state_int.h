@@ -93,7 +93,9 @@
     X(HOME, "home")                                                                                \
     X(SHELL, "shell")                                                                              \
     X(CONTAINER_ID, "container_id")                                                                \
-    X(NSTYPE, "nstype")
+    X(NSTYPE, "nstype")                                                                            \
+    X(CPU_USR, "cpu_usr")                                                                          \
+    X(CPU_SYS, "cpu_sys")
 
 enum sp {
 #define X(sym, name) SP_##sym,
@@ -244,6 +246,8 @@ struct fc_state {
     struct scap_machine machine;
     bool has_machine;
     struct conts *conts;
+    uint64_t *switch_ts; /* per CPU: ts of the last switch event */
+    uint32_t nswitch_cpus;
     struct fc_state_stats stats;
     char scratch[8192];  /* path joins */
     char async_name[64]; /* evt.type of the last asyncevent */

@@ -154,6 +154,8 @@ struct fc_thread {
     uint32_t vmsize_kb, vmrss_kb, vmswap_kb;
     uint64_t pfmajor, pfminor;
     uint64_t pidns_init_start_ts, clone_ts, lastexec_ts, lastevent_ts;
+    uint64_t totexectime;      /* thread.totexectime: sum of its switch events' exectime */
+    uint64_t procinfo_prev[3]; /* last procinfo CPU totals: user+system, user, system */
     struct fc_sb container_id; /* "" = host */
 };
 
@@ -214,6 +216,13 @@ struct fc_pevent {
      * container.* read on it); NULL on other events */
     const struct fc_container *container;
     uint64_t first_ts; /* ts of the first non-meta event (evt.reltime) */
+    /* switch events: ns since the previous switch on the same CPU (0 for
+     * the first), thread.exectime */
+    uint64_t exectime;
+    /* procinfo events with a thread: CPU since the thread's previous
+     * procinfo (0 for the first, capped at 100), thread.cpu, .cpu.user,
+     * .cpu.system */
+    double cpu, cpu_user, cpu_system;
 };
 
 struct fc_state *fc_state_new(const struct fc_state_opts *opts); /* NULL: out of memory */

@@ -708,6 +708,34 @@ static void test_thread_group(void)
     EXPECT("proc.nthreads", "<NA>");
 }
 
+/* CPU-time fields read what the state engine measured for the event:
+ * exectime only on switch events (with or without a thread), thread.cpu*
+ * only on procinfo events, totexectime from the thread at any event. */
+static void test_cpu_time(void)
+{
+    struct fc_thread *t = fake_thread(NULL, 400);
+    t->totexectime = 777;
+    on(400);
+    EXPECT("thread.exectime", "0");
+    EXPECT("thread.totexectime", "777");
+    EXPECT("thread.cpu", "<NA>");
+    ev.type = PPME_SCHEDSWITCH_6_E;
+    pe.exectime = 55;
+    EXPECT("thread.exectime", "55");
+    pe.thr = NULL;
+    EXPECT("thread.exectime", "55");
+    EXPECT("thread.totexectime", "<NA>");
+    on(400);
+    ev.type = PPME_PROCINFO_E;
+    pe.cpu = 12.5;
+    pe.cpu_user = 10;
+    pe.cpu_system = 2.5;
+    EXPECT("thread.cpu", "12.50000000");
+    EXPECT("thread.cpu.user", "10.00000000");
+    EXPECT("thread.cpu.system", "2.50000000");
+    t->totexectime = 0;
+}
+
 static void test_captures(void)
 {
     static const struct want curl[] = {
@@ -789,6 +817,7 @@ int main(void)
     test_no_thread();
     test_caps_and_lists();
     test_thread_group();
+    test_cpu_time();
     test_captures();
     fc_scratch_free(s);
     return th_done();

@@ -38,7 +38,9 @@ enum what {
     W_CID,
     W_EVNAME,
     W_VMSIZE,
-    W_CGROUPS
+    W_CGROUPS,
+    W_EXECTIME,
+    W_TOTEXECTIME
 };
 
 struct check {
@@ -48,9 +50,11 @@ struct check {
     int64_t n;     /* numeric expectations */
 };
 
-static const char *what_name[] = {"proc.name",    "proc.pname",  "proc.cwd",    "fd.num",
-                                  "fd.name",      "fd.typechar", "proc.pid",    "proc.ppid",
-                                  "container.id", "evt.type",    "proc.vmsize", "thread.cgroups"};
+static const char *what_name[] = {"proc.name",       "proc.pname",        "proc.cwd",
+                                  "fd.num",          "fd.name",           "fd.typechar",
+                                  "proc.pid",        "proc.ppid",         "container.id",
+                                  "evt.type",        "proc.vmsize",       "thread.cgroups",
+                                  "thread.exectime", "thread.totexectime"};
 
 static void run_check(struct fc_state *st, const struct fc_pevent *pe, const struct check *c,
                       const char *cap)
@@ -96,6 +100,12 @@ static void run_check(struct fc_state *st, const struct fc_pevent *pe, const str
         break;
     case W_VMSIZE:
         n = m ? (int64_t)m->vmsize_kb : -999;
+        break;
+    case W_EXECTIME:
+        n = (int64_t)pe->exectime;
+        break;
+    case W_TOTEXECTIME:
+        n = t ? (int64_t)t->totexectime : -999;
         break;
     case W_CGROUPS: /* items joined by spaces, as thread.cgroups prints them */
         if (t && t->cgroups.len < sizeof(joined)) {
@@ -187,6 +197,14 @@ static void test_curl_google(void)
           "pids=/user.slice/user-1000.slice"),
         N(213, W_VMSIZE, 508),    /* brk */
         N(1050, W_VMSIZE, 93240), /* switch */
+        /* switch events: time since the CPU's previous switch, summed per thread */
+        N(954, W_EXECTIME, 0),
+        N(1050, W_EXECTIME, 396341),
+        N(1197, W_EXECTIME, 337856),
+        N(1197, W_TOTEXECTIME, 337856),
+        N(1216, W_EXECTIME, 3807088),
+        N(1216, W_TOTEXECTIME, 4203429),
+        N(1349, W_TOTEXECTIME, 67502108),
         /* open and close: the fd stays attached on the close itself */
         N(219, W_FDNUM, 3),
         S(219, W_FDNAME, "/etc/ld.so.cache"),
@@ -560,6 +578,38 @@ static void test_cgroup_names(void)
               !memcmp(c->cgroups.p, want, sizeof(want) - 1),
           "normalized cgroups: %u items, '%s'", c ? c->cgroups.n : 0,
           c ? fc_sb_str(&c->cgroups) : "");
+    fc_state_free(st);
+}
+
+/* thread.cpu*: procinfo CPU totals measured against the thread's previous
+ * procinfo, capped at 100, 0 the first time (libsinsp's thread filter
+ * check; fields.tsv). The event gets the thread it names, never a new one. */
+static void test_procinfo(void)
+{
+    struct fc_state *st = fc_state_new(NULL);
+    struct syn s;
+    struct fc_pevent pe;
+    syn_noop(&s, 160);
+    feed(st, &s, &pe);
+    static const struct {
+        uint64_t usr, sys;
+        double cpu, user, system;
+    } steps[] = {{1000, 500, 0, 0, 0}, {1030, 520, 50, 30, 20}, {1120, 560, 100, 90, 40}};
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        syn_begin(&s, PPME_PROCINFO_E, 160, g_ts += 1000);
+        syn_int(&s, "cpu_usr", (int64_t)steps[i].usr);
+        syn_int(&s, "cpu_sys", (int64_t)steps[i].sys);
+        feed(st, &s, &pe);
+        CHECK(pe.thr && pe.thr->tid == 160, "procinfo %zu: thread 160", i);
+        CHECK(pe.cpu == steps[i].cpu && pe.cpu_user == steps[i].user &&
+                  pe.cpu_system == steps[i].system,
+              "procinfo %zu: cpu %g user %g system %g", i, pe.cpu, pe.cpu_user, pe.cpu_system);
+    }
+    syn_begin(&s, PPME_PROCINFO_E, 161, g_ts += 1000);
+    syn_int(&s, "cpu_usr", 5);
+    syn_int(&s, "cpu_sys", 5);
+    feed(st, &s, &pe);
+    CHECK(!pe.thr && !fc_state_thread(st, 161), "procinfo of an unknown tid creates nothing");
     fc_state_free(st);
 }
 
@@ -949,6 +999,7 @@ int main(void)
     test_container_json();
     test_synthetic_tree();
     test_cgroup_names();
+    test_procinfo();
     test_synthetic_fds();
     test_synthetic_meta();
     test_identity();
