@@ -651,7 +651,10 @@ static void parse_sendrecv(struct fc_state *st, struct thr *t, const struct scap
         return;
     if (serv && !has)
         return;
-    f->flags |= FC_FDF_CONNECTED;
+    /* connected only when it already was a connection socket: a datagram
+     * on a bound socket turns it into one without marking it */
+    if (!serv)
+        f->flags |= FC_FDF_CONNECTED;
     if (!has || (!serv && f->name.len && f->l4proto == FC_L4_TCP))
         return;
     if (serv) /* datagrams on a bound socket: a UDP server */

@@ -913,6 +913,11 @@ static void test_captures(void)
         {1481211699536831645ull, "fd.cproto", NULL},
         {1481211699536831645ull, "fd.sport", "53"},
         {1481211699536831645ull, "fd.is_server", "true"},
+        /* the datagram that turns it into a UDP socket leaves it
+         * unconnected: only sockets that were connection sockets before
+         * the read are marked */
+        {1481211699536834352ull, "fd.connected", "false"},
+        {1481211699536834352ull, "fd.l4proto", "udp"},
     };
     replay("bencer_troubleshooting__capture.scap", troubleshooting,
            sizeof(troubleshooting) / sizeof(troubleshooting[0]));
