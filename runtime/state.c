@@ -2122,6 +2122,13 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
                 parse_process(st, t, ev, k, pe);
         }
     }
+    /* an enter pairs with one exit: a later exit of the same syscall
+     * without its own enter (a dropped one) must not read it again */
+    if (dir_x) {
+        struct thr *self = st_thread(st, tid);
+        if (self && self->enter.type == ev->type - 1)
+            self->enter.type = 0xffff;
+    }
     if (pe->fd && name_before) {
         uint64_t h = 0;
         for (uint32_t i = 0; i < pe->fd->name.len; i++)

@@ -699,6 +699,45 @@ static void test_synthetic_fds(void)
           "client, connected");
     CHECK(pe.fd_name_changed, "connect changes the name");
 
+    /* connect TOCTOU (state-model.md §3.3): the enter read 10.0.0.3:443;
+     * the exit's address, read again afterwards, and the tuple built from
+     * it say 10.0.0.9:8443: the enter's destination wins */
+    syn_begin(&s, PPME_SOCKET_SOCKET_X, 200, g_ts += 1000);
+    syn_int(&s, "fd", 10);
+    syn_int(&s, "domain", 2);
+    syn_int(&s, "type", 1);
+    syn_int(&s, "proto", 0);
+    feed(st, &s, &pe);
+    static const uint8_t entry_addr[7] = {2, 10, 0, 0, 3, 0xbb, 0x01};
+    static const uint8_t exit_addr[7] = {2, 10, 0, 0, 9, 0xfb, 0x20};
+    syn_begin(&s, PPME_SOCKET_CONNECT_E, 200, g_ts += 1000);
+    syn_int(&s, "fd", 10);
+    syn_put(&s, "addr", entry_addr, sizeof(entry_addr));
+    feed(st, &s, &pe);
+    uint8_t tup2[13] = {2, 10, 0, 0, 1, 0xd3, 0x04, 10, 0, 0, 9, 0xfb, 0x20};
+    syn_begin(&s, PPME_SOCKET_CONNECT_X, 200, g_ts += 1000);
+    syn_int(&s, "res", 0);
+    syn_put(&s, "tuple", tup2, sizeof(tup2));
+    syn_int(&s, "fd", 10);
+    syn_put(&s, "addr", exit_addr, sizeof(exit_addr));
+    feed(st, &s, &pe);
+    CHECK(pe.fd && !strcmp(fc_sb_str(&pe.fd->name), "10.0.0.1:1235->10.0.0.3:443"),
+          "connect keeps the entry address: %s", pe.fd ? fc_sb_str(&pe.fd->name) : "-");
+    /* without an enter, the exit's address fills an empty tuple */
+    syn_begin(&s, PPME_SOCKET_SOCKET_X, 200, g_ts += 1000);
+    syn_int(&s, "fd", 11);
+    syn_int(&s, "domain", 2);
+    syn_int(&s, "type", 1);
+    syn_int(&s, "proto", 0);
+    feed(st, &s, &pe);
+    syn_begin(&s, PPME_SOCKET_CONNECT_X, 200, g_ts += 1000);
+    syn_int(&s, "res", -115); /* EINPROGRESS */
+    syn_int(&s, "fd", 11);
+    syn_put(&s, "addr", exit_addr, sizeof(exit_addr));
+    feed(st, &s, &pe);
+    CHECK(pe.fd && !strcmp(fc_sb_str(&pe.fd->name), "0.0.0.0:0->10.0.0.9:8443"),
+          "connect without a tuple: %s", pe.fd ? fc_sb_str(&pe.fd->name) : "-");
+
     /* pipe: two unnamed FIFOs, the event ends on the second */
     syn_begin(&s, PPME_SYSCALL_PIPE_X, 200, g_ts += 1000);
     syn_int(&s, "res", 0);
