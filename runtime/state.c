@@ -1000,6 +1000,39 @@ static void group_del(struct fc_state *st, const char *cid, uint32_t gid)
     st->stats.groups--;
 }
 
+/* Drops the users and groups of one container (its init exited). */
+static void ug_drop_container(struct fc_state *st, const char *cid)
+{
+    for (int i = 0; i < ST_UG_BUCKETS; i++) {
+        for (struct urec **pp = &st->ub[i]; *pp;) {
+            struct urec *u = *pp;
+            if (!cid_eq(u->cid, cid)) {
+                pp = &u->hnext;
+                continue;
+            }
+            *pp = u->hnext;
+            sb_free(&u->name);
+            sb_free(&u->home);
+            sb_free(&u->shell);
+            free(u->cid);
+            free(u);
+            st->stats.users--;
+        }
+        for (struct grec **pp = &st->gr[i]; *pp;) {
+            struct grec *g = *pp;
+            if (!cid_eq(g->cid, cid)) {
+                pp = &g->hnext;
+                continue;
+            }
+            *pp = g->hnext;
+            sb_free(&g->name);
+            free(g->cid);
+            free(g);
+            st->stats.groups--;
+        }
+    }
+}
+
 static void ug_clear(struct fc_state *st)
 {
     for (int i = 0; i < ST_UG_BUCKETS; i++) {
@@ -1704,6 +1737,8 @@ static void parse_procexit(struct fc_state *st, struct thr *t, const struct scap
         if (t->grp && t->grp->nalive)
             t->grp->nalive--;
     }
+    if (st->opts.live && t->t.container_id.len && t->t.vtid == 1 && t->t.vpid == 1)
+        ug_drop_container(st, fc_sb_str(&t->t.container_id));
     st->exited[st->exited_pos].ptid = t->t.ptid;
     st->exited[st->exited_pos].tid = t->t.tid;
     st->exited[st->exited_pos].ts = ev->ts;

@@ -189,6 +189,10 @@ struct fc_state_opts {
     uint32_t max_threads;         /* 0: 262144 (Falco's default thread table size) */
     uint32_t max_fds_per_process; /* 0: 65536 */
     uint64_t boot_ts;             /* 0: from the capture's machine info */
+    /* Events come from a live driver: a container's users and groups are
+     * dropped when its init (vtid = vpid = 1) exits, which libsinsp does
+     * live only (a capture replay keeps them). */
+    bool live;
 };
 
 /* Counters for metrics (metrics.md): table sizes, drops, purges. */

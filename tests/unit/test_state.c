@@ -824,6 +824,57 @@ static void test_synthetic_meta(void)
     fc_state_free(st);
 }
 
+/* A container's users and groups go when its init exits, live only (as
+ * libsinsp's user/group manager does); a replay keeps them. */
+static void test_container_users(void)
+{
+    for (int live = 0; live < 2; live++) {
+        struct fc_state_opts o = {.live = live};
+        struct fc_state *st = fc_state_new(&o);
+        struct syn s;
+        struct fc_pevent pe;
+        syn_clone(&s, 600, 0, 600, 1, 0, "init");
+        static const char cg[] = "cpu=/docker/"
+                                 "abcdef6543210000000000000000000000000000000000000000000000000000";
+        syn_put(&s, "cgroups", cg, sizeof(cg));
+        syn_int(&s, "vtid", 1);
+        syn_int(&s, "vpid", 1);
+        feed(st, &s, &pe);
+        CHECK(pe.thr && !strcmp(fc_sb_str(&pe.thr->container_id), "abcdef654321"), "init cid");
+        syn_begin(&s, PPME_USER_ADDED_E, -1, g_ts += 1000);
+        syn_int(&s, "uid", 33);
+        syn_int(&s, "gid", 33);
+        syn_str(&s, "name", "www-data");
+        syn_str(&s, "home", "/var/www");
+        syn_str(&s, "shell", "/bin/false");
+        syn_str(&s, "container_id", "abcdef654321");
+        feed(st, &s, &pe);
+        syn_begin(&s, PPME_GROUP_ADDED_E, -1, g_ts += 1000);
+        syn_int(&s, "gid", 33);
+        syn_str(&s, "name", "www-data");
+        syn_str(&s, "container_id", "abcdef654321");
+        feed(st, &s, &pe);
+        syn_begin(&s, PPME_USER_ADDED_E, -1, g_ts += 1000);
+        syn_int(&s, "uid", 1000);
+        syn_int(&s, "gid", 1000);
+        syn_str(&s, "name", "alice");
+        syn_str(&s, "home", "/home/alice");
+        syn_str(&s, "shell", "/bin/sh");
+        syn_str(&s, "container_id", "");
+        feed(st, &s, &pe);
+        CHECK(fc_state_user(st, "abcdef654321", 33) && fc_state_group(st, "abcdef654321", 33),
+              "container user and group before the exit");
+        syn_procexit(&s, 600, 0);
+        feed(st, &s, &pe);
+        bool gone =
+            !fc_state_user(st, "abcdef654321", 33) && !fc_state_group(st, "abcdef654321", 33);
+        CHECK(live ? gone : !gone, "%s: container users %s at its init's exit",
+              live ? "live" : "replay", gone ? "dropped" : "kept");
+        CHECK(fc_state_user(st, "", 1000) != NULL, "host users stay");
+        fc_state_free(st);
+    }
+}
+
 static bool collect_fd(void *ud, const struct fc_fd *f)
 {
     int64_t **w = ud;
@@ -1039,6 +1090,7 @@ int main(void)
     test_synthetic_tree();
     test_cgroup_names();
     test_procinfo();
+    test_container_users();
     test_synthetic_fds();
     test_synthetic_meta();
     test_identity();
