@@ -695,6 +695,10 @@ static void parse_sendrecv(struct fc_state *st, struct thr *t, const struct scap
         f->l4proto = FC_L4_UDP;
     if (f->l4proto == FC_L4_UNKNOWN)
         f->l4proto = FC_L4_UDP;
+    /* The guess of §3.3 (server when the process holds the tuple's
+     * destination port and not its source port as a client port) runs in
+     * libsinsp after the tuple has been stored in this very entry, which
+     * then holds both ports: the guess always falls to the direction. */
     if (!(f->flags & (FC_FDF_ROLE_CLIENT | FC_FDF_ROLE_SERVER)))
         f->flags |= is_read ? FC_FDF_ROLE_SERVER : FC_FDF_ROLE_CLIENT;
     set_tuple(f, &s);
