@@ -278,7 +278,7 @@ struct pv sp_get(const struct thr *t, const struct scap_event *ev, enum sp which
     int i = sp_index(ev->type, which);
     if (i >= 0 && (uint32_t)i < ev->nparams && ev->len[i] > 0)
         return (struct pv){ev->param[i], ev->len[i]};
-    if (t && ev->type % 2 == 1 && t->enter.type == ev->type - 1) {
+    if (t && ev->type % 2 == 1 && t->enter.type == ev->type - 1 && !t->enter.used_at) {
         i = sp_index(t->enter.type, which);
         if (i >= 0 && i < t->enter.n && t->enter.len[i] > 0)
             return (struct pv){(const uint8_t *)t->enter.buf.p + t->enter.off[i], t->enter.len[i]};
@@ -382,6 +382,7 @@ static void save_enter(struct thr *t, const struct scap_event *ev)
     }
     e->n = (uint8_t)n;
     e->type = ev->type;
+    e->used_at = 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -2158,11 +2159,12 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
         }
     }
     /* an enter pairs with one exit: a later exit of the same syscall
-     * without its own enter (a dropped one) must not read it again */
+     * without its own enter (a dropped one) must not read it again; this
+     * exit's extractors still can (fc_state_enter_param) */
     if (dir_x) {
         struct thr *self = st_thread(st, tid);
-        if (self && self->enter.type == ev->type - 1)
-            self->enter.type = 0xffff;
+        if (self && self->enter.type == ev->type - 1 && !self->enter.used_at)
+            self->enter.used_at = pe->num;
     }
     if (pe->fd && name_before) {
         uint64_t h = 0;
@@ -2183,6 +2185,21 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
 
 /* ------------------------------------------------------------------ */
 /* lookups */
+
+bool fc_state_enter_param(const struct fc_pevent *pe, const char *name, const uint8_t **p,
+                          uint32_t *len)
+{
+    const struct thr *t = pe && pe->ev ? st_thread(pe->st, (int64_t)pe->ev->tid) : NULL;
+    if (!t || pe->ev->type % 2 != 1 || t->enter.type != pe->ev->type - 1 ||
+        (t->enter.used_at && t->enter.used_at != pe->num))
+        return false;
+    int i = ev_param_index(t->enter.type, name);
+    if (i < 0 || i >= t->enter.n || !t->enter.len[i])
+        return false;
+    *p = (const uint8_t *)t->enter.buf.p + t->enter.off[i];
+    *len = t->enter.len[i];
+    return true;
+}
 
 struct fc_thread *fc_state_thread(const struct fc_state *st, int64_t tid)
 {

@@ -383,7 +383,7 @@ static struct pv own_param(const struct scap_event *ev, enum sp which)
 /* A parameter of the thread's stored enter half of ev's syscall. */
 static struct pv enter_param(const struct thr *t, const struct scap_event *ev, enum sp which)
 {
-    if (!t || t->enter.type != ev->type - 1)
+    if (!t || t->enter.type != ev->type - 1 || t->enter.used_at)
         return (struct pv){NULL, 0};
     int i = sp_index(t->enter.type, which);
     if (i < 0 || i >= t->enter.n || !t->enter.len[i])

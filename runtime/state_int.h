@@ -117,6 +117,7 @@ struct pv {
 struct enter_copy {
     uint16_t type; /* 0xffff: none */
     uint8_t n;
+    uint64_t used_at; /* evt.num of the exit that consumed it; 0: not yet */
     uint32_t off[SCAP_MAX_PARAMS], len[SCAP_MAX_PARAMS];
     struct fc_sb buf;
 };

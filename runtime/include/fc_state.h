@@ -255,6 +255,12 @@ uint32_t fc_state_fd_each(const struct fc_state *st, const struct fc_thread *t,
 /* Alive threads of t's thread group, leader included (proc.nthreads);
  * 0 when t has no group. */
 uint32_t fc_state_group_alive(const struct fc_state *st, const struct fc_thread *t);
+/* Parameter `name` of the enter half of pe's exit event, as the state
+ * stored it (legacy layouts keep some parameters there only, e.g. the
+ * path of an old openat); false when that enter was not seen. Valid until
+ * the next fc_state_event(). */
+bool fc_state_enter_param(const struct fc_pevent *pe, const char *name, const uint8_t **p,
+                          uint32_t *len);
 /* Is t's entry marked dead (procexit seen, removal pending or a dead
  * leader kept for its threads)? */
 bool fc_state_thread_dead(const struct fc_state *st, const struct fc_thread *t);

@@ -711,6 +711,45 @@ static void test_pod_fields(void)
     C.data = &PE;
 }
 
+/* A failed openat of the legacy layout: the exit has only the result, the
+ * path and dirfd are in the enter (§3.6: fd.name is the path resolved
+ * against dirfd or the cwd). The enter serves its own exit only. */
+static void test_legacy_openat(void)
+{
+    struct fc_state *st = fc_state_new(NULL);
+    CHECK(st != NULL, "state");
+    if (!st)
+        return;
+    static const int64_t at_fdcwd = -100, enoent = -2;
+    static const uint32_t flags = 0, mode = 0;
+    memset(&EV, 0, sizeof(EV));
+    EV.type = PPME_SYSCALL_OPENAT_E;
+    EV.tid = 4321;
+    EV.ts = 1000;
+    param(0, &at_fdcwd, 8);
+    param(1, "etc/missing", 12);
+    param(2, &flags, 4);
+    param(3, &mode, 4);
+    fc_state_event(st, &EV, &PE);
+    memset(&EV, 0, sizeof(EV));
+    EV.type = PPME_SYSCALL_OPENAT_X;
+    EV.tid = 4321;
+    EV.ts = 2000;
+    param(0, &enoent, 8);
+    fc_state_event(st, &EV, &PE);
+    fc_ctx_next_event(&C);
+    /* the placeholder thread has no cwd: the path stays relative */
+    CHECK_STR("fd.name", "etc/missing");
+    CHECK_STR("fd.nameraw", "etc/missing");
+    /* a second exit without its enter names nothing */
+    EV.ts = 3000;
+    fc_state_event(st, &EV, &PE);
+    fc_ctx_next_event(&C);
+    CHECK_ABSENT("fd.name");
+    fc_state_free(st);
+    C.data = &PE;
+}
+
 /* ---- corpus captures through the state engine ---- */
 
 /* One value sysdig 0.29.3 prints for the event at ts (NULL: <NA>), where
@@ -959,6 +998,7 @@ int main(void)
     test_ipv6_and_servers();
     test_containers();
     test_pod_fields();
+    test_legacy_openat();
     CHECK(params_live(), "fc_params decodes integers");
     test_with_params();
     test_damaged();
