@@ -153,23 +153,37 @@ static bool ok_join(const struct fc_ctx *c, struct fc_xv *out, const char *base,
     return ok_copy(c, out, buf, n);
 }
 
+/* The syscall a generic event stands for: its ID, or, when the writer did
+ * not know the syscall (ID 0) and the event carries the native number,
+ * that number read as x86_64, as libsinsp does for captures (only right
+ * for captures taken on x86_64). NULL for IDs past the table. */
+static const char *generic_name(const struct scap_event *ev)
+{
+    int64_t id, native;
+    if (!fc_param_int(ev, 0, &id))
+        return NULL;
+    if (id == PPM_SC_UNKNOWN && fc_param_int(ev, 1, &native))
+        id = ev_sc_from_x86_64((int)(uint16_t)native);
+    return id >= 0 && id < PPM_SC_MAX ? ev_sc_name((int)id) : NULL;
+}
+
 /* The event name as evt.type shows it: generic events by their syscall,
  * asyncevent by the name it carries. */
 static const char *type_name(const struct fc_pevent *pe, uint32_t *len)
 {
     const struct scap_event *ev = pe->ev;
-    if (pe->evname) {
-        *len = (uint32_t)strlen(pe->evname);
-        return pe->evname;
-    }
     if (ev->type == PPME_GENERIC_E || ev->type == PPME_GENERIC_X) {
-        int64_t id;
-        const char *name = fc_param_int(ev, 0, &id) ? ev_sc_name((int)id) : NULL;
+        const char *name = generic_name(ev);
         if (name) {
             *len = (uint32_t)strlen(name);
             return name;
         }
-    } else if (ev->type == PPME_ASYNCEVENT_E) {
+    }
+    if (pe->evname) {
+        *len = (uint32_t)strlen(pe->evname);
+        return pe->evname;
+    }
+    if (ev->type == PPME_ASYNCEVENT_E) {
         const char *name = param_str(ev, "name", len);
         if (name)
             return name;

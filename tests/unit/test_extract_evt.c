@@ -338,7 +338,39 @@ static void test_synthetic(void)
     XEQ(&b, "evt.type", true, "mprotect");
     XEQ(&b, "evt.args", true, "");
     XEQ(&b, "evt.res", true, "<NA>");
+    /* spec (current libs reads the category from the event table, "other"
+     * for every generic event); sysdig 0.29 still used a per-syscall table
+     * and prints memory here, time for clock_gettime, signal for
+     * rt_sigprocmask */
     XEQ(&b, "evt.category", true, "other");
+    ev_init(&b, PPME_GENERIC_X);
+    add_u16(&b, PPM_SC_CLOCK_GETTIME);
+    XEQ(&b, "evt.type", true, "clock_gettime");
+    XEQ(&b, "evt.category", true, "other");
+    /* spec (current libs): code 298 is rt_sigreturn; sysdig 0.29 prints the
+     * name it had then, sigreturn */
+    ev_init(&b, PPME_GENERIC_X);
+    add_u16(&b, 298);
+    XEQ(&b, "evt.type", true, "rt_sigreturn");
+    XEQ(&b, "syscall.type", true, "rt_sigreturn");
+    /* ID 0: the writer did not know the syscall. Current libs names it by
+     * the nativeID when the event has one (x86_64 221: fadvise64), else by
+     * code 0, "unknown"; sysdig 0.29 prints <unknown> for both */
+    ev_init(&b, PPME_GENERIC_E);
+    add_u16(&b, 0);
+    add_u16(&b, 221);
+    XEQ(&b, "evt.type", true, "fadvise64");
+    XEQ(&b, "syscall.type", true, "fadvise64");
+    ev_init(&b, PPME_GENERIC_X);
+    add_u16(&b, 0);
+    XEQ(&b, "evt.type", true, "unknown");
+    ev_init(&b, PPME_GENERIC_X);
+    add_u16(&b, 0);
+    add_u16(&b, 9999); /* no such x86_64 call */
+    XEQ(&b, "evt.type", true, "unknown");
+    ev_init(&b, PPME_GENERIC_X);
+    add_u16(&b, 0xffff); /* past the table: the event's own name */
+    XEQ(&b, "evt.type", true, "syscall");
     ev_init(&b, PPME_ASYNCEVENT_E);
     add_u32(&b, 0);
     add_str(&b, "container");
