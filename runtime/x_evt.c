@@ -217,6 +217,56 @@ static bool ok_time(const struct fc_ctx *c, struct fc_xv *out, uint64_t ts, enum
     return ok_copy(c, out, buf, n);
 }
 
+/* ---- evt.deltatime* ----
+ *
+ * libsinsp keeps the previous timestamp inside each filter check object:
+ * the delta is to the last event that *field occurrence* was read on, 0 the
+ * first time (state-model.md §6). Our field references are const and the
+ * ABI has nowhere to keep per-reference data, so the memory lives here, in
+ * a fixed per-thread table keyed by the reference's address together with
+ * the state it was read with: a new state (another capture, a reloaded
+ * engine) starts every reference over. The event number makes a second
+ * read within one event (a count, then the value) see the same delta.
+ * Nothing is allocated. A reference that finds no free slot among the few
+ * probed takes over the first one; the reference it evicts restarts at 0.
+ */
+#define DT_SLOTS 256u
+#define DT_PROBES 8u
+
+struct dt_slot {
+    const struct fc_fref *f; /* NULL: free */
+    const struct fc_state *st;
+    uint64_t num;   /* event the delta below belongs to */
+    uint64_t ts;    /* that event's timestamp */
+    uint64_t delta; /* its delta to the one before */
+};
+
+static _Thread_local struct dt_slot dt_table[DT_SLOTS];
+
+static uint64_t deltatime(const struct fc_pevent *pe, const struct fc_fref *f)
+{
+    uintptr_t h = (uintptr_t)f;
+    h = (h >> 4) ^ (h >> 13);
+    struct dt_slot *s = NULL, *spare = NULL;
+    for (uint32_t k = 0; k < DT_PROBES && !s; k++) {
+        struct dt_slot *c = &dt_table[(h + k) % DT_SLOTS];
+        if (c->f == f && c->st == pe->st)
+            s = c;
+        else if (!spare && (!c->f || c->st != pe->st))
+            spare = c; /* free, or left by a state no longer in use */
+    }
+    uint64_t ts = pe->ev->ts;
+    if (!s) {
+        s = spare ? spare : &dt_table[h % DT_SLOTS];
+        *s = (struct dt_slot){.f = f, .st = pe->st, .num = pe->num, .ts = ts, .delta = 0};
+    } else if (s->num != pe->num) {
+        s->delta = ts - s->ts; /* unsigned, as libsinsp: a step back wraps */
+        s->ts = ts;
+        s->num = pe->num;
+    }
+    return s->delta;
+}
+
 /* ---- evt.category ---- */
 
 static const char *io_subcategory(const struct fc_pevent *pe)
@@ -791,6 +841,12 @@ bool fc_x_evt(const struct fc_ctx *c, const struct fc_pevent *pe, const struct f
                            : id == FC_F_EVT_RELTIME_S ? rel / NS
                                                       : rel % NS);
     }
+    case FC_F_EVT_DELTATIME:
+        return ok_num(out, deltatime(pe, f));
+    case FC_F_EVT_DELTATIME_S:
+        return ok_num(out, deltatime(pe, f) / NS);
+    case FC_F_EVT_DELTATIME_NS:
+        return ok_num(out, deltatime(pe, f) % NS);
     case FC_F_EVT_SOURCE:
         /* Plugin events belong to their plugin's source, which is not ours. */
         return ev->type != PPME_PLUGINEVENT_E && ok_cstr(out, "syscall");
@@ -916,9 +972,8 @@ bool fc_x_evt(const struct fc_ctx *c, const struct fc_pevent *pe, const struct f
     case FC_F_FS_PATH_TARGETRAW:
         return fs_path(c, pe, id, out);
     default:
-        /* evt.pluginname/plugininfo (no plugins here), evt.deltatime* (state
-         * per field instance), evt.around (compared by the engine): no
-         * value. */
+        /* evt.pluginname/plugininfo (no plugins here), evt.around (compared
+         * by the engine): no value. */
         return false;
     }
 }
