@@ -667,11 +667,11 @@ static LLVMValueRef list_check(struct cg *g, const struct ast_node *n, enum ppm_
 }
 
 /* fd.ip & co.: either endpoint; != only when both differ (interp.c). */
-static LLVMValueRef endpoints(struct cg *g, const struct ast_node *n, const char *cn,
-                              const char *sn, enum ppm_param_type t)
+static LLVMValueRef endpoints(struct cg *g, const struct ast_node *n, enum ppm_param_type t)
 {
-    LLVMValueRef c = get(g, fref_of(g, n->lhs, cn), NULL);
-    LLVMValueRef s = get(g, fref_of(g, n->lhs, sn), NULL);
+    uint32_t f = fref_of(g, n->lhs, n->lhs->str.s);
+    LLVMValueRef c = get(g, f, c32(g, CHK_END_CLIENT));
+    LLVMValueRef s = get(g, f, c32(g, CHK_END_SERVER));
     LLVMValueRef avail = LLVMBuildOr(g->b, not_null(g, c), not_null(g, s), "");
     if (n->op == AST_OP_EXISTS)
         return avail;
@@ -694,10 +694,9 @@ static LLVMValueRef endpoints(struct cg *g, const struct ast_node *n, const char
 
 static LLVMValueRef check(struct cg *g, const struct ast_node *n)
 {
-    const char *cn, *sn;
     enum ppm_param_type et;
-    if (chk_endpoint_field(n->lhs, &cn, &sn, &et))
-        return endpoints(g, n, cn, sn, et);
+    if (chk_endpoint_field(n->lhs, &et))
+        return endpoints(g, n, et);
     struct chk_type lt;
     char err[256];
     if (!chk_expr_type(n->lhs, &lt, err, sizeof(err))) {
