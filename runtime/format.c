@@ -201,14 +201,23 @@ static bool put_val(struct fc_fmt_buf *b, uint32_t type, uint32_t ff, const stru
     }
 }
 
+/* The NUL after the text (reserve keeps room for it). */
+static bool terminate(struct fc_fmt_buf *b)
+{
+    if (!reserve(b, 0))
+        return false;
+    b->p[b->len] = '\0';
+    return true;
+}
+
 bool fc_format_value(struct fc_fmt_buf *b, uint32_t type, uint32_t ff, const struct fc_val *v)
 {
-    return put_val(b, type, ff, v) && reserve(b, 0);
+    return put_val(b, type, ff, v) && terminate(b);
 }
 
 bool fc_fmt_put(struct fc_fmt_buf *b, const char *s, size_t n)
 {
-    return put(b, s, n) && reserve(b, 0);
+    return put(b, s, n) && terminate(b);
 }
 
 /* ---- sanitisation (Falco 0.44) ---- */
