@@ -488,7 +488,7 @@ static bool abspath(const struct fc_ctx *c, const struct fc_pevent *pe, uint32_t
         break;
     case PPME_SYSCALL_OPEN_BY_HANDLE_AT_X: {
         int64_t fd;
-        uint32_t n;
+        uint32_t n = 0;
         const char *p = param_str(ev, "path", &n);
         if (!return_value(ev, &fd) || fd <= 0 || !p)
             return false;

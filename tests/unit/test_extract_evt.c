@@ -133,6 +133,14 @@ static const struct want wants[] = {
     {231, "evt.buflen.out", "<NA>"},
     {231, "evt.buflen.net", "<NA>"},
     {231, "evt.count.error.file", "0"}, /* spec: 0 when it did not fail */
+    /* sysdig 1010 socket < fd=4(<6>): no protocol letter before a role;
+     * 1055 socket < fd=4(<u>); 1057 connect < ... tuple=0->ffff88003c420800 /var/run/nscd/socket */
+    {1010, "evt.arg.fd", "<6>"},
+    {1188, "evt.arg.fd", "<6>"},
+    {1009, "evt.arg.domain", "AF_INET6"},
+    {1055, "evt.arg.fd", "<u>"},
+    {1057, "evt.arg.tuple", "0->ffff88003c420800 /var/run/nscd/socket"},
+    {1057, "evt.res", "ENOENT"},
     /* sysdig 1189 and 1273: connects over IPv6 */
     {1189, "evt.res", "SUCCESS"},
     {1189, "evt.category", "net"},
