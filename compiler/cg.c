@@ -905,8 +905,16 @@ static void compile_output(struct cg *g, const struct rl_rule *r, uint32_t idx)
             continue; /* several fields: rendered from the text by the runtime */
         struct fc_field_ref fr =
             fc_field_resolve(e->str.s, e->str.len, e->arg.s, e->arg.len, e->has_arg, NULL, 0);
-        if (fr.status == FC_RESOLVE_OK)
+        if (fr.status == FC_RESOLVE_OK) {
+            /* Outputs show the process's own pid and environment for the
+             * unindexed ancestor forms (fields.def), conditions any ancestor. */
+            if ((fr.field->id == FC_F_PROC_APID || fr.field->id == FC_F_PROC_AENV) &&
+                fr.argkind == FC_ARGV_NONE) {
+                fr.argkind = FC_ARGV_INDEX;
+                fr.index = 0;
+            }
             t[i].fref = (int32_t)fref_slot(g, &fr);
+        }
     }
     g->out->out[idx] = t;
     g->out->nout[idx] = n;
