@@ -9,6 +9,10 @@
  * for numbers and for string equality/prefix/suffix against constants, and
  * calls to the runtime's kernels (fc_konst.h) for everything that needs a
  * prebuilt constant (sets, globs, tries, regexes, modifiers, addresses).
+ * Multi-valued reads against constants loop over fc_rt_get's positions;
+ * everything else list-valued (getopt(), transformers over lists, lists on
+ * both sides, several values inside join) is a list value (fc_abi.h) that
+ * the runtime builds and the code loops over.
  * The semantics are the reference evaluator's (interp.c); tests compare the
  * two on every case and on random conditions.
  */
@@ -29,7 +33,7 @@ struct cg {
     LLVMTypeRef i1, i8, i32, i64, p8, val, pval;
     LLVMTypeRef t_get, t_count, t_xf, t_join, t_k, t_cmp, t_memcmp, t_text, t_getopt, t_countv;
     LLVMValueRef f_get, f_count, f_xf, f_join, f_kstr, f_knum, f_kip, f_cmp, f_memcmp, f_text,
-        f_getopt, f_countv;
+        f_getopt, f_countv, f_list;
     LLVMValueRef fn, ctx; /* current function and its context argument */
     struct cg_rules *out;
     uint32_t capf, capk;
@@ -48,9 +52,9 @@ LLVMTypeRef cg_val_type(LLVMContextRef c)
     t = LLVMStructCreateNamed(c, "fc_val");
     LLVMTypeRef i8 = LLVMInt8TypeInContext(c);
     LLVMTypeRef el[] = {
-        LLVMPointerType(i8, 0), LLVMInt64TypeInContext(c), LLVMArrayType(i8, 16), i8, i8,
-        LLVMArrayType(i8, 6)};
-    LLVMStructSetBody(t, el, 6, 0);
+        LLVMPointerType(i8, 0), LLVMInt64TypeInContext(c), LLVMArrayType(i8, 16), i8, i8, i8,
+        LLVMArrayType(i8, 5)};
+    LLVMStructSetBody(t, el, 7, 0);
     return t;
 }
 
@@ -94,6 +98,7 @@ static void declare_runtime(struct cg *g)
     LLVMTypeRef a_get[] = {g->p8, g->i32, g->i32};
     g->t_get = LLVMFunctionType(g->pval, a_get, 3, 0);
     g->f_get = declare(g, "fc_rt_get", g->t_get, true);
+    g->f_list = declare(g, "fc_rt_list", g->t_get, false);
     g->t_count = LLVMFunctionType(g->i32, a_get, 2, 0);
     g->f_count = declare(g, "fc_rt_count", g->t_count, true);
     LLVMTypeRef a_xf[] = {g->p8, g->i32, g->i32, g->pval};
@@ -255,11 +260,10 @@ static LLVMValueRef cstring(struct cg *g, const char *s, size_t n)
 static LLVMValueRef cval(struct cg *g, const char *s, size_t n)
 {
     LLVMValueRef zero16 = LLVMConstNull(LLVMArrayType(g->i8, 16));
-    LLVMValueRef zero6 = LLVMConstNull(LLVMArrayType(g->i8, 6));
-    LLVMValueRef f[] = {cstring(g, s, n),          LLVMConstInt(g->i64, n, 0), zero16,
-                        LLVMConstInt(g->i8, 0, 0), LLVMConstInt(g->i8, 0, 0),  zero6};
+    LLVMValueRef zero5 = LLVMConstNull(LLVMArrayType(g->i8, 5)), z8 = LLVMConstInt(g->i8, 0, 0);
+    LLVMValueRef f[] = {cstring(g, s, n), LLVMConstInt(g->i64, n, 0), zero16, z8, z8, z8, zero5};
     LLVMValueRef gv = LLVMAddGlobal(g->m, g->val, "cval");
-    LLVMSetInitializer(gv, LLVMConstNamedStruct(g->val, f, 6));
+    LLVMSetInitializer(gv, LLVMConstNamedStruct(g->val, f, 7));
     LLVMSetGlobalConstant(gv, 1);
     LLVMSetLinkage(gv, LLVMPrivateLinkage);
     return gv;
@@ -312,20 +316,15 @@ static LLVMValueRef xform(struct cg *g, const struct ast_node *x)
     if (x->xf == AST_XF_VAL)
         return value(g, x->kids[0]);
     if (x->xf == AST_XF_GETOPT) {
-        struct chk_type at;
-        char e2[256];
-        if (!x->has_arg || !chk_expr_type(x->kids[0], &at, e2, sizeof(e2)) || at.list) {
-            fail(g, x,
-                 "getopt() without [x], or over a list, is not supported by code "
-                 "generation yet");
-            return LLVMConstNull(g->pval);
-        }
-        if (x->arg.len != 1)
+        /* [x] asks for one option's argument; without it the result is the
+         * list of letters and arguments. */
+        if (x->has_arg && x->arg.len != 1)
             return LLVMConstNull(g->pval); /* no option is named that: never available */
-        LLVMValueRef argv = value(g, x->kids[0]);
+        uint32_t letter = x->has_arg ? (unsigned char)x->arg.s[0] : FC_GETOPT_ALL;
+        LLVMValueRef argv = value(g, x->kids[0]); /* a string or a list */
         struct cond_blk k = if_begin(g, not_null(g, argv), "getopt");
         LLVMValueRef a[] = {g->ctx, argv, cval(g, x->kids[1]->str.s, x->kids[1]->str.len),
-                            c32(g, (unsigned char)x->arg.s[0])};
+                            c32(g, letter)};
         LLVMValueRef r = call(g, g->t_getopt, g->f_getopt, a, 4);
         return if_end(g, k, r, LLVMConstNull(g->pval));
     }
@@ -384,12 +383,11 @@ static LLVMValueRef xform(struct cg *g, const struct ast_node *x)
         LLVMValueRef r = call(g, g->t_join, g->f_join, a, 4);
         return if_end(g, k, r, LLVMConstNull(g->pval));
     }
+    /* The runtime maps a list input element by element. */
     struct chk_type in_t;
     char err[256];
-    if (!chk_expr_type(x->kids[0], &in_t, err, sizeof(err)) || in_t.list) {
-        fail(g, x,
-             "a transformer over a list-valued field is not supported by code generation "
-             "yet");
+    if (!chk_expr_type(x->kids[0], &in_t, err, sizeof(err))) {
+        fail(g, x, "%s", err);
         return LLVMConstNull(g->pval);
     }
     LLVMValueRef in = value(g, x->kids[0]);
@@ -399,21 +397,22 @@ static LLVMValueRef xform(struct cg *g, const struct ast_node *x)
     return if_end(g, k, r, LLVMConstNull(g->pval));
 }
 
-/* One value (fc_val *, NULL when unavailable) of a single-valued expression. */
+/* The value of an expression (fc_val *, NULL when unavailable): a list
+ * value when it is list-valued, or when it reads several values (ancestors
+ * without index, inside join). */
 static LLVMValueRef value(struct cg *g, const struct ast_node *e)
 {
     if (e->kind == AST_FIELD) {
         struct fc_field_ref r =
             fc_field_resolve(e->str.s, e->str.len, e->arg.s, e->arg.len, e->has_arg, NULL, 0);
-        if (((r.field->flags & FC_FF_LIST) && !e->has_arg) ||
-            (is_ancestor(r.field->id) && r.argkind == FC_ARGV_NONE)) {
-            fail(g, e,
-                 "'%s' has several values here; code generation supports it only on the "
-                 "left of a check",
-                 e->str.s);
-            return LLVMConstNull(g->pval);
+        uint32_t fr = fref_index(g, &r);
+        bool any = is_ancestor(r.field->id) && r.argkind == FC_ARGV_NONE;
+        if (((r.field->flags & FC_FF_LIST) && !e->has_arg) || any) {
+            /* ancestors are unavailable when none could be read (interp.c) */
+            LLVMValueRef a[] = {g->ctx, c32(g, fr), c32(g, any)};
+            return call(g, g->t_get, g->f_list, a, 3);
         }
-        return get(g, fref_index(g, &r), NULL);
+        return get(g, fr, NULL);
     }
     return xform(g, e);
 }
@@ -515,37 +514,35 @@ static LLVMValueRef compare(struct cg *g, const struct ast_node *n, LLVMValueRef
 
 /* ---- checks ---- */
 
-/* Loop over the values of a multi-valued read: `any` is true as soon as one
- * value compares true; otherwise (list `in`) all must. */
-static LLVMValueRef loop(struct cg *g, const struct ast_node *n, uint32_t fref,
-                         enum ppm_param_type t, bool any)
+/*
+ * A loop over positions 0 .. count-1 (count an i32 or an i64): body gives
+ * an i1 per position. With any, true as soon as one is true, else
+ * `exhausted`; otherwise false as soon as one is false, else `exhausted`.
+ * `exhausted` is computed before the loop, so that it dominates the exit.
+ */
+typedef LLVMValueRef (*loop_body)(struct cg *g, LLVMValueRef i, const void *arg);
+
+static LLVMValueRef loop_over(struct cg *g, LLVMValueRef count, LLVMValueRef exhausted, bool any,
+                              loop_body body, const void *arg)
 {
-    LLVMValueRef ca[] = {g->ctx, c32(g, fref)};
-    LLVMValueRef count = call(g, g->t_count, g->f_count, ca, 2);
-    /* Ran out of values: any → false; all → true when there was at least
-     * one. Computed here, where count is known, to dominate the exit. */
-    LLVMValueRef exhausted =
-        any ? c1(g, false) : LLVMBuildICmp(g->b, LLVMIntUGT, count, c32(g, 0), "");
+    LLVMTypeRef it = LLVMTypeOf(count);
     LLVMBasicBlockRef entry = LLVMGetInsertBlock(g->b);
-    LLVMBasicBlockRef head = block(g, "loop"), body = block(g, "body"), next = block(g, "next"),
+    LLVMBasicBlockRef head = block(g, "loop"), first = block(g, "body"), next = block(g, "next"),
                       done = block(g, "done");
     LLVMBuildBr(g->b, head);
     LLVMPositionBuilderAtEnd(g->b, head);
-    LLVMValueRef i = LLVMBuildPhi(g->b, g->i32, "i");
+    LLVMValueRef i = LLVMBuildPhi(g->b, it, "i");
     LLVMValueRef more = LLVMBuildICmp(g->b, LLVMIntULT, i, count, "");
-    LLVMBuildCondBr(g->b, more, body, done);
-    LLVMPositionBuilderAtEnd(g->b, body);
-    LLVMValueRef v = get(g, fref, i);
-    struct cond_blk blk = if_begin(g, not_null(g, v), "elt");
-    LLVMValueRef r = compare(g, n, v, t, false);
-    LLVMValueRef r2 = if_end(g, blk, r, c1(g, false));
+    LLVMBuildCondBr(g->b, more, first, done);
+    LLVMPositionBuilderAtEnd(g->b, first);
+    LLVMValueRef r = body(g, i, arg);
     LLVMBasicBlockRef from_body = LLVMGetInsertBlock(g->b);
     /* any: stop on a true element; all: stop on a false one */
-    LLVMBuildCondBr(g->b, any ? r2 : LLVMBuildNot(g->b, r2, ""), done, next);
+    LLVMBuildCondBr(g->b, any ? r : LLVMBuildNot(g->b, r, ""), done, next);
     LLVMPositionBuilderAtEnd(g->b, next);
-    LLVMValueRef inc = LLVMBuildAdd(g->b, i, c32(g, 1), "");
+    LLVMValueRef inc = LLVMBuildAdd(g->b, i, LLVMConstInt(it, 1, 0), "");
     LLVMBuildBr(g->b, head);
-    LLVMValueRef iv[] = {c32(g, 0), inc};
+    LLVMValueRef iv[] = {LLVMConstInt(it, 0, 0), inc};
     LLVMBasicBlockRef ib[] = {entry, next};
     LLVMAddIncoming(i, iv, ib, 2);
     LLVMPositionBuilderAtEnd(g->b, done);
@@ -556,12 +553,125 @@ static LLVMValueRef loop(struct cg *g, const struct ast_node *n, uint32_t fref,
     return res;
 }
 
-/* fd.ip & co.: either endpoint; != only when both differ (interp.c). */
-static LLVMValueRef endpoints(struct cg *g, const struct ast_node *n, const char *cn,
-                              const char *sn, enum ppm_param_type t)
+struct read_arg {
+    const struct ast_node *n;
+    uint32_t fref;
+    enum ppm_param_type t;
+};
+
+/* Value i of a multi-valued read against the right side; false when it
+ * cannot be read. */
+static LLVMValueRef read_body(struct cg *g, LLVMValueRef i, const void *arg)
 {
-    LLVMValueRef c = get(g, fref_of(g, n->lhs, cn), NULL);
-    LLVMValueRef s = get(g, fref_of(g, n->lhs, sn), NULL);
+    const struct read_arg *a = arg;
+    LLVMValueRef v = get(g, a->fref, i);
+    struct cond_blk blk = if_begin(g, not_null(g, v), "elt");
+    return if_end(g, blk, compare(g, a->n, v, a->t, false), c1(g, false));
+}
+
+/* Loop over the values of a multi-valued read, read one by one: `any` is
+ * true as soon as one value compares true; otherwise (list `in`) all must. */
+static LLVMValueRef loop(struct cg *g, const struct ast_node *n, uint32_t fref,
+                         enum ppm_param_type t, bool any)
+{
+    LLVMValueRef ca[] = {g->ctx, c32(g, fref)};
+    LLVMValueRef count = call(g, g->t_count, g->f_count, ca, 2);
+    /* Ran out of values: any → false; all → true when there was at least
+     * one (no value at all: the read failed). */
+    LLVMValueRef exhausted =
+        any ? c1(g, false) : LLVMBuildICmp(g->b, LLVMIntUGT, count, c32(g, 0), "");
+    struct read_arg a = {n, fref, t};
+    return loop_over(g, count, exhausted, any, read_body, &a);
+}
+
+/* An element test of a list value: fn(g, element, arg). */
+typedef LLVMValueRef (*elt_test)(struct cg *g, LLVMValueRef elt, const void *arg);
+
+struct elt_arg {
+    LLVMValueRef base; /* the elements, fc_val * */
+    elt_test fn;
+    const void *arg;
+};
+
+static LLVMValueRef elt_body(struct cg *g, LLVMValueRef i, const void *arg)
+{
+    const struct elt_arg *a = arg;
+    return a->fn(g, LLVMBuildGEP2(g->b, g->val, a->base, &i, 1, "elt"), a->arg);
+}
+
+/* fn on the elements of an available list value: with any, whether one
+ * passes; otherwise whether all do (true for no element: `in` holds
+ * vacuously on an empty list). */
+static LLVMValueRef each(struct cg *g, LLVMValueRef list, bool any, elt_test fn, const void *arg)
+{
+    LLVMValueRef count = load_field(g, list, 1, g->i64);
+    LLVMValueRef base = LLVMBuildPointerCast(g->b, load_field(g, list, 0, g->p8), g->pval, "");
+    struct elt_arg a = {base, fn, arg};
+    return loop_over(g, count, c1(g, !any), any, elt_body, &a);
+}
+
+struct vs_arg {
+    const struct ast_node *n;
+    enum ppm_param_type t;
+    LLVMValueRef other; /* equal_to: the element looked for */
+};
+
+/* An element against the check's constants. */
+static LLVMValueRef vs_consts(struct cg *g, LLVMValueRef elt, const void *arg)
+{
+    const struct vs_arg *a = arg;
+    return compare(g, a->n, elt, a->t, false);
+}
+
+static LLVMValueRef equal_to(struct cg *g, LLVMValueRef elt, const void *arg)
+{
+    const struct vs_arg *a = arg;
+    LLVMValueRef ca[] = {c32(g, AST_OP_EQ), c32(g, a->t), a->other, elt};
+    return LLVMBuildICmp(g->b, LLVMIntNE, call(g, g->t_cmp, g->f_cmp, ca, 4),
+                         LLVMConstInt(g->i8, 0, 0), "");
+}
+
+/* An element of the left list found in the right one (vs_arg.other: the
+ * right list). */
+static LLVMValueRef in_list(struct cg *g, LLVMValueRef elt, const void *arg)
+{
+    const struct vs_arg *a = arg;
+    struct vs_arg eq = {a->n, a->t, elt};
+    return each(g, a->other, true, equal_to, &eq);
+}
+
+/*
+ * A list-valued left side read whole (a transformer over a list, getopt(),
+ * a list field against a field): `in` needs every element in the set,
+ * `intersects` one; the set is the constants, or the values of the
+ * list-valued right side (interp.c's set semantics).
+ */
+static LLVMValueRef list_check(struct cg *g, const struct ast_node *n, enum ppm_param_type t)
+{
+    LLVMValueRef l = value(g, n->lhs);
+    if (n->op == AST_OP_EXISTS)
+        return not_null(g, l);
+    bool any = n->op == AST_OP_INTERSECTS;
+    struct cond_blk blk = if_begin(g, not_null(g, l), "list");
+    LLVMValueRef hit;
+    if (n->rhs->kind == AST_XFORM) {
+        LLVMValueRef w = value(g, n->rhs);
+        struct cond_blk rb = if_begin(g, not_null(g, w), "rlist");
+        struct vs_arg a = {n, t, w};
+        hit = if_end(g, rb, each(g, l, any, in_list, &a), c1(g, false));
+    } else {
+        struct vs_arg a = {n, t, NULL};
+        hit = each(g, l, any, vs_consts, &a);
+    }
+    return if_end(g, blk, hit, c1(g, false));
+}
+
+/* fd.ip & co.: either endpoint; != only when both differ (interp.c). */
+static LLVMValueRef endpoints(struct cg *g, const struct ast_node *n, enum ppm_param_type t)
+{
+    uint32_t f = fref_of(g, n->lhs, n->lhs->str.s);
+    LLVMValueRef c = get(g, f, c32(g, CHK_END_CLIENT));
+    LLVMValueRef s = get(g, f, c32(g, CHK_END_SERVER));
     LLVMValueRef avail = LLVMBuildOr(g->b, not_null(g, c), not_null(g, s), "");
     if (n->op == AST_OP_EXISTS)
         return avail;
@@ -584,10 +694,9 @@ static LLVMValueRef endpoints(struct cg *g, const struct ast_node *n, const char
 
 static LLVMValueRef check(struct cg *g, const struct ast_node *n)
 {
-    const char *cn, *sn;
     enum ppm_param_type et;
-    if (chk_endpoint_field(n->lhs, &cn, &sn, &et))
-        return endpoints(g, n, cn, sn, et);
+    if (chk_endpoint_field(n->lhs, &et))
+        return endpoints(g, n, et);
     struct chk_type lt;
     char err[256];
     if (!chk_expr_type(n->lhs, &lt, err, sizeof(err))) {
@@ -595,30 +704,26 @@ static LLVMValueRef check(struct cg *g, const struct ast_node *n)
         return c1(g, false);
     }
     const struct ast_node *f = n->lhs;
+    bool rhs_field = n->op != AST_OP_EXISTS && n->rhs->kind == AST_XFORM;
     if (f->kind == AST_FIELD) {
         struct fc_field_ref r =
             fc_field_resolve(f->str.s, f->str.len, f->arg.s, f->arg.len, f->has_arg, NULL, 0);
         bool list = (r.field->flags & FC_FF_LIST) && !f->has_arg;
         bool any = is_ancestor(r.field->id) && r.argkind == FC_ARGV_NONE;
-        if (list || any) {
+        /* Values read one by one, no list built: ancestors, and a list
+         * field against constants. */
+        if (any || (list && !rhs_field)) {
             uint32_t fr = fref_index(g, &r);
             if (n->op == AST_OP_EXISTS) {
                 LLVMValueRef ca[] = {g->ctx, c32(g, fr)};
                 return LLVMBuildICmp(g->b, LLVMIntUGT, call(g, g->t_count, g->f_count, ca, 2),
                                      c32(g, 0), "");
             }
-            if (list && n->rhs->kind == AST_XFORM) {
-                fail(g, n,
-                     "a list field compared with a field is not supported by code "
-                     "generation yet");
-                return c1(g, false);
-            }
             return loop(g, n, fr, lt.t, any || n->op == AST_OP_INTERSECTS);
         }
-    } else if (lt.list) {
-        fail(g, n, "a list-valued transformer is not supported by code generation yet");
-        return c1(g, false);
     }
+    if (lt.list)
+        return list_check(g, n, lt.t);
     LLVMValueRef v = value(g, f);
     if (n->op == AST_OP_EXISTS)
         return not_null(g, v);
@@ -800,8 +905,16 @@ static void compile_output(struct cg *g, const struct rl_rule *r, uint32_t idx)
             continue; /* several fields: rendered from the text by the runtime */
         struct fc_field_ref fr =
             fc_field_resolve(e->str.s, e->str.len, e->arg.s, e->arg.len, e->has_arg, NULL, 0);
-        if (fr.status == FC_RESOLVE_OK)
+        if (fr.status == FC_RESOLVE_OK) {
+            /* Outputs show the process's own pid and environment for the
+             * unindexed ancestor forms (fields.def), conditions any ancestor. */
+            if ((fr.field->id == FC_F_PROC_APID || fr.field->id == FC_F_PROC_AENV) &&
+                fr.argkind == FC_ARGV_NONE) {
+                fr.argkind = FC_ARGV_INDEX;
+                fr.index = 0;
+            }
             t[i].fref = (int32_t)fref_slot(g, &fr);
+        }
     }
     g->out->out[idx] = t;
     g->out->nout[idx] = n;

@@ -82,6 +82,7 @@ static const struct {
     {"fc_rt_xf", (void *)fc_rt_xf},
     {"fc_rt_getopt", (void *)fc_rt_getopt},
     {"fc_rt_count_val", (void *)fc_rt_count_val},
+    {"fc_rt_list", (void *)fc_rt_list},
     {"fc_rt_join", (void *)fc_rt_join},
     {"fc_rt_text", (void *)fc_rt_text},
     {"fc_k_str", (void *)fc_k_str},

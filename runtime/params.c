@@ -532,11 +532,16 @@ static const struct fc_fd *fd_entry(const struct fc_pevent *pe, int64_t fd)
     return fc_state_fd(pe->st, pe->thr, fd);
 }
 
+/* The protocol letter of an IP socket; a socket that is neither client nor
+ * server yet has none unless it is raw (libsinsp's get_l4proto). */
 static const char *l4_letter(const struct fc_fd *f)
 {
     switch (f->type) {
     case FC_FD_IPV4_SOCK:
     case FC_FD_IPV6_SOCK:
+        if (f->l4proto != FC_L4_RAW && !(f->flags & (FC_FDF_ROLE_CLIENT | FC_FDF_ROLE_SERVER)))
+            return "";
+        break;
     case FC_FD_IPV4_SERVSOCK:
     case FC_FD_IPV6_SERVSOCK:
         break;

@@ -7,6 +7,8 @@
  * pointers that stay valid until fc_ctx_next_event(): the first value of a
  * field reference lives in its slot, everything else (later values of
  * multi-valued reads, transformer results) in the context's scratch buffer.
+ * List values (fc_abi.h) are arrays of single values in scratch; the
+ * transformers, fc_rt_text and fc_rt_join take them element by element.
  * Conversions follow the reference evaluator (compiler/interp.c): strings
  * are cut at their first NUL (§6.1), buffers are not, numbers keep the
  * provider's 64-bit value, addresses are copied with the bytes an IPv4
@@ -305,11 +307,58 @@ static struct fc_val *new_text(struct fc_ctx *c, size_t n, char **bytes)
     return o;
 }
 
+/* A list value of n elements, left for the caller to fill: *el gets them. */
+static struct fc_val *new_list(struct fc_ctx *c, size_t n, struct fc_val **el)
+{
+    struct fc_val *o = new_val(c);
+    struct fc_val *e = o ? fc_scratch_alloc(c->scratch, (n ? n : 1) * sizeof(*e)) : NULL;
+    if (!e)
+        return NULL;
+    o->p = (const char *)e;
+    o->n = n;
+    o->list = 1;
+    *el = e;
+    return o;
+}
+
+static const struct fc_val *elements(const struct fc_val *list)
+{
+    return (const struct fc_val *)(const void *)list->p;
+}
+
+/* f(c, arg, type, element) on every element of a list: the list of the
+ * results, NULL as soon as one is NULL. */
+static const struct fc_val *
+map_list(struct fc_ctx *c, uint32_t arg, uint32_t type, const struct fc_val *in,
+         const struct fc_val *(*f)(struct fc_ctx *, uint32_t, uint32_t, const struct fc_val *))
+{
+    struct fc_val *el;
+    struct fc_val *o = new_list(c, in->n, &el);
+    if (!o)
+        return NULL;
+    const struct fc_val *src = elements(in);
+    for (uint64_t i = 0; i < in->n; i++) {
+        const struct fc_val *r = f(c, arg, type, &src[i]);
+        if (!r)
+            return NULL;
+        el[i] = *r;
+    }
+    return o;
+}
+
 const struct fc_val *fc_rt_xf(struct fc_ctx *c, uint32_t xf, uint32_t type, const struct fc_val *in)
 {
-    (void)type; /* every single-value transformer works on the bytes */
     if (!in)
         return NULL;
+    if (in->list) {
+        if (xf != AST_XF_LEN)
+            return map_list(c, xf, type, in, fc_rt_xf);
+        struct fc_val *o = new_val(c); /* a list's length: its number of elements */
+        if (o)
+            o->n = in->n;
+        return o;
+    }
+    /* every single-value transformer works on the bytes, whatever the type */
     const char *s = in->p ? in->p : "";
     struct fc_val *o;
     char *d;
@@ -363,42 +412,71 @@ static size_t raw_text(const struct fc_val *v, char *buf, size_t size)
     return (size_t)snprintf(buf, size, "%" PRId64, (int64_t)v->n);
 }
 
+/* The text length of a single value: its bytes, or raw_text's. */
+static size_t text_len(const struct fc_val *v, char *tmp, size_t size)
+{
+    return v->p ? v->n : raw_text(v, tmp, size);
+}
+
+/* The single values a join part stands for: itself, or a list's elements. */
+static const struct fc_val *part_vals(const struct fc_val *v, uint64_t *m)
+{
+    *m = v->list ? v->n : 1;
+    return v->list ? elements(v) : v;
+}
+
 const struct fc_val *fc_rt_join(struct fc_ctx *c, const struct fc_val *sep, uint32_t n,
                                 const struct fc_val *const *parts)
 {
     char tmp[INET6_ADDRSTRLEN + 24];
-    size_t sepn = sep ? sep->n : 0, total = 0;
+    size_t sepn = sep ? sep->n : 0, total = 0, count = 0;
     for (uint32_t i = 0; i < n; i++) {
         if (!parts[i])
             return NULL; /* an unavailable part fails the whole result */
-        total +=
-            (i ? sepn : 0) + (parts[i]->p ? parts[i]->n : raw_text(parts[i], tmp, sizeof(tmp)));
+        uint64_t m;
+        const struct fc_val *v = part_vals(parts[i], &m);
+        for (uint64_t k = 0; k < m; k++)
+            total += (count++ ? sepn : 0) + text_len(&v[k], tmp, sizeof(tmp));
     }
     char *d;
     struct fc_val *o = new_text(c, total, &d);
     if (!o)
         return NULL;
+    count = 0;
     for (uint32_t i = 0; i < n; i++) {
-        if (i && sepn) {
-            memcpy(d, sep->p, sepn);
-            d += sepn;
+        uint64_t m;
+        const struct fc_val *v = part_vals(parts[i], &m);
+        for (uint64_t k = 0; k < m; k++) {
+            if (count++ && sepn) {
+                memcpy(d, sep->p, sepn);
+                d += sepn;
+            }
+            size_t pn = text_len(&v[k], tmp, sizeof(tmp));
+            if (pn)
+                memcpy(d, v[k].p ? v[k].p : tmp, pn);
+            d += pn;
         }
-        const char *p = parts[i]->p;
-        size_t pn = p ? parts[i]->n : raw_text(parts[i], tmp, sizeof(tmp));
-        if (pn)
-            memcpy(d, p ? p : tmp, pn);
-        d += pn;
     }
     return o;
+}
+
+static const struct fc_val *text_of(struct fc_ctx *c, uint32_t unused, uint32_t type,
+                                    const struct fc_val *v)
+{
+    (void)unused;
+    return fc_rt_text(c, type, v);
 }
 
 const struct fc_val *fc_rt_text(struct fc_ctx *c, uint32_t type, const struct fc_val *v)
 {
     if (!v)
         return NULL;
+    enum fc_tkind k = fc_type_kind(type);
+    if (v->list && k != FC_TK_STR && k != FC_TK_BYTES && k != FC_TK_OTHER)
+        return map_list(c, 0, type, v, text_of);
     char buf[INET6_ADDRSTRLEN + 24];
     size_t n;
-    switch (fc_type_kind(type)) {
+    switch (k) {
     case FC_TK_BOOL:
         n = (size_t)snprintf(buf, sizeof(buf), "%s", v->n ? "true" : "false");
         break;
@@ -420,57 +498,114 @@ const struct fc_val *fc_rt_text(struct fc_ctx *c, uint32_t type, const struct fc
     return o;
 }
 
-/*
- * getopt(ARGV, OPTSTRING)[x]: the argument of the last -x, with POSIX
- * option parsing of ARGV's words (split on spaces): options cluster
- * ("-nt v"), an option taking an argument takes the rest of its word or the
- * next word, parsing stops at "--" or at the first word that is not an
- * option. NULL when no -x with an argument was given.
- */
-const struct fc_val *fc_rt_getopt(struct fc_ctx *c, const struct fc_val *argv,
-                                  const struct fc_val *opts, uint32_t letter)
+/* The words getopt parses, one at a time: the elements of a list, or the
+ * words of one string split at spaces (a one-element list is split too). */
+struct words {
+    const struct fc_val *el; /* list elements, or NULL: split s..end */
+    uint64_t n, i;
+    const char *s, *end;
+};
+
+static struct words words_of(const struct fc_val *argv)
 {
-    if (!argv || !opts || !argv->p)
-        return NULL;
-    const char *s = argv->p, *end = s + argv->n;
-    const char *found = NULL;
-    size_t found_n = 0;
-    while (s < end) {
-        while (s < end && *s == ' ')
-            s++;
-        const char *w = s;
-        while (s < end && *s != ' ')
-            s++;
-        size_t wn = (size_t)(s - w);
-        if (wn < 2 || w[0] != '-' || (wn == 2 && w[1] == '-'))
+    struct words w = {0};
+    if (argv->list && argv->n != 1) {
+        w.el = elements(argv);
+        w.n = argv->n;
+        return w;
+    }
+    const struct fc_val *one = argv->list ? elements(argv) : argv;
+    w.s = one->p ? one->p : "";
+    w.end = w.s + one->n;
+    return w;
+}
+
+static bool next_word(struct words *w, const char **p, size_t *n)
+{
+    if (w->el) {
+        if (w->i >= w->n)
+            return false;
+        const struct fc_val *v = &w->el[w->i++];
+        *p = v->p ? v->p : "";
+        *n = v->n;
+        return true;
+    }
+    while (w->s < w->end && *w->s == ' ')
+        w->s++;
+    if (w->s == w->end)
+        return false;
+    *p = w->s;
+    while (w->s < w->end && *w->s != ' ')
+        w->s++;
+    *n = (size_t)(w->s - *p);
+    return true;
+}
+
+/*
+ * POSIX option parsing of the words: options cluster ("-nt v"), an option
+ * taking an argument takes the rest of its word or else the next word, an
+ * unknown option reads as '?', parsing stops at "--" or at the first word
+ * that is not an option. Writes the letters and arguments to out (when not
+ * NULL) and returns how many there are; *arg gets the argument of the last
+ * -letter, *found whether there is one.
+ */
+static size_t getopt_parse(struct words w, const struct fc_val *opts, uint32_t letter,
+                           struct fc_val *out, bool *found, struct fc_val *arg)
+{
+    static const char unknown[] = "?";
+    const char *ob = opts->p ? opts->p : "", *oe = ob + opts->n;
+    size_t k = 0;
+    const char *a;
+    size_t an;
+    *found = false;
+    while (next_word(&w, &a, &an)) {
+        if (an < 2 || a[0] != '-' || (an == 2 && a[1] == '-'))
             break;
-        for (size_t j = 1; j < wn; j++) {
-            const char *o = w[j] != ':' ? memchr(opts->p, w[j], opts->n) : NULL;
-            if (!o || (size_t)(o - opts->p) + 1 >= opts->n || o[1] != ':')
+        for (size_t j = 1; j < an; j++) {
+            const char *o = a[j] != ':' ? memchr(ob, a[j], (size_t)(oe - ob)) : NULL;
+            if (out)
+                out[k] = (struct fc_val){.p = o ? &a[j] : unknown, .n = 1};
+            k++;
+            if (!o || o + 1 >= oe || o[1] != ':')
                 continue; /* a flag, or an unknown option */
-            const char *val = w + j + 1;
-            size_t vn = wn - j - 1;
-            if (!vn) { /* the argument is the next word */
-                while (s < end && *s == ' ')
-                    s++;
-                val = s;
-                while (s < end && *s != ' ')
-                    s++;
-                vn = (size_t)(s - val);
+            const char *val = a + j + 1;
+            size_t vn = an - j - 1;
+            if (!vn && !next_word(&w, &val, &vn)) { /* the argument is the next word */
+                val = a + an;
+                vn = 0;
             }
-            if ((uint32_t)(unsigned char)w[j] == letter) {
-                found = val;
-                found_n = vn;
+            if (out)
+                out[k] = (struct fc_val){.p = val, .n = vn};
+            k++;
+            if ((unsigned char)a[j] == letter) {
+                *arg = (struct fc_val){.p = val, .n = vn};
+                *found = true;
             }
             break;
         }
     }
-    if (!found)
+    return k;
+}
+
+const struct fc_val *fc_rt_getopt(struct fc_ctx *c, const struct fc_val *argv,
+                                  const struct fc_val *opts, uint32_t letter)
+{
+    if (!argv || !opts)
         return NULL;
-    char *d;
-    struct fc_val *o = new_text(c, found_n, &d);
-    if (o && found_n)
-        memcpy(d, found, found_n);
+    struct words w = words_of(argv);
+    bool found;
+    struct fc_val arg;
+    size_t n = getopt_parse(w, opts, letter, NULL, &found, &arg);
+    if (letter != FC_GETOPT_ALL) {
+        struct fc_val *o = found ? new_val(c) : NULL; /* a view into ARGV */
+        if (o)
+            *o = arg;
+        return o;
+    }
+    struct fc_val *el;
+    struct fc_val *o = new_list(c, n, &el);
+    if (o)
+        getopt_parse(w, opts, letter, el, &found, &arg);
     return o;
 }
 
@@ -484,4 +619,18 @@ const struct fc_val *fc_rt_count_val(struct fc_ctx *c, uint32_t fref)
     if (o)
         o->n = n;
     return o;
+}
+
+const struct fc_val *fc_rt_list(struct fc_ctx *c, uint32_t fref, uint32_t need_one)
+{
+    uint32_t n = fc_rt_count(c, fref);
+    struct fc_val *el;
+    struct fc_val *o = n ? new_list(c, n, &el) : NULL;
+    if (!o)
+        return NULL;
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++)
+        k += read_val(c, &c->frefs[fref], i, &el[k]);
+    o->n = k;
+    return need_one && !k ? NULL : o;
 }

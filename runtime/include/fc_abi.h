@@ -24,7 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FC_ABI_VERSION 1u
+/* 2: list values (fc_val.list, fc_rt_list, FC_GETOPT_ALL). */
+#define FC_ABI_VERSION 2u
 
 /* A field as a condition names it: catalogue row plus parsed argument. */
 struct fc_fref {
@@ -71,6 +72,12 @@ struct fc_provider {
  * One extracted value as compiled code reads it: the same struct for every
  * type, so one accessor serves all. Strings and buffers use p/n, numbers n
  * (signed values sign-extended, booleans 0/1), addresses ip/family/prefix.
+ *
+ * A list value (a list field read whole, getopt() without [x], a
+ * transformer over a list) has `list` set: p points at its n elements, an
+ * array of struct fc_val (in scratch), each a single value. The entry
+ * points below that take a value accept a list where the expression they
+ * compute does: transformers then work element by element.
  */
 struct fc_val {
     const char *p;
@@ -78,7 +85,8 @@ struct fc_val {
     uint8_t ip[16];
     uint8_t family; /* 4 or 6; 0 for non-addresses */
     uint8_t prefix;
-    uint8_t pad[6];
+    uint8_t list; /* 1: a list value (p: the elements, n: how many) */
+    uint8_t pad[5];
 };
 
 /* Per-event cache of the first value of every field reference. */
@@ -136,17 +144,28 @@ static inline uint32_t fc_count(const struct fc_ctx *c, uint32_t fref)
 const struct fc_val *fc_rt_get(struct fc_ctx *c, uint32_t fref, uint32_t i); /* NULL: unavailable */
 uint32_t fc_rt_count(struct fc_ctx *c, uint32_t fref);
 /* tolower, toupper, b64, basename, len (enum ast_xf values) on one value of
- * type `type`; NULL when the transformer fails (invalid base64). */
+ * type `type`; NULL when the transformer fails (invalid base64). On a list
+ * value: the list of the results, NULL when one fails; len counts elements. */
 const struct fc_val *fc_rt_xf(struct fc_ctx *c, uint32_t xf, uint32_t type,
                               const struct fc_val *in);
-/* join / concat: the parts (strings) joined by sep (concat: sep NULL). */
+/* join / concat: the parts (strings) joined by sep (concat: sep NULL); a
+ * list part adds each of its elements as a part. */
 const struct fc_val *fc_rt_join(struct fc_ctx *c, const struct fc_val *sep, uint32_t n,
                                 const struct fc_val *const *parts);
-/* getopt(ARGV, OPTSTRING)[x]: the argument of the last -x (x = letter). */
+/* getopt(ARGV, OPTSTRING)[x]: the argument of the last -x (x = letter);
+ * with letter FC_GETOPT_ALL, getopt(ARGV, OPTSTRING): the list of option
+ * letters and arguments. ARGV is a string (split into words at spaces) or a
+ * list (one word per element; a single element is split). */
+#define FC_GETOPT_ALL 256u
 const struct fc_val *fc_rt_getopt(struct fc_ctx *c, const struct fc_val *argv,
                                   const struct fc_val *opts, uint32_t letter);
 /* len() of a list-valued field: its number of values; NULL when it has none. */
 const struct fc_val *fc_rt_count_val(struct fc_ctx *c, uint32_t fref);
+/* Every value of a multi-valued read (a list field, an ancestor field without
+ * index) as a list value, the values that cannot be read left out. NULL when
+ * the read has no value at all, and with need_one also when none could be
+ * read (ancestors). */
+const struct fc_val *fc_rt_list(struct fc_ctx *c, uint32_t fref, uint32_t need_one);
 void fc_ctx_next_event(struct fc_ctx *c);
 
 #endif

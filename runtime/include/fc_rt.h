@@ -7,9 +7,9 @@
  * the caller then points c->data at the event (and c->k at the constants of
  * fc_konst_build, c->evtype at the event code) and calls
  * fc_ctx_next_event() each time it moves to another event. Values that
- * fc_rt_get, fc_rt_xf, fc_rt_join and fc_rt_text return stay valid until
- * then. The entry points need the slots and the scratch buffer, so every
- * context they see is set up by fc_ctx_init.
+ * the entry points (fc_rt_get, fc_rt_xf, fc_rt_join, fc_rt_text, ...)
+ * return stay valid until then. They need the slots and the scratch buffer,
+ * so every context they see is set up by fc_ctx_init.
  *
  * The scratch buffer is a bump allocator: it grows (by whole chunks, kept
  * until the next event) when an event needs more than it has ever needed,
@@ -74,7 +74,8 @@ bool fc_type_signed(uint32_t type);        /* INT*, ERRNO, FD, PID, FD32, PID32 
  * buffers as they are, booleans "true"/"false", numbers in decimal (signed
  * or not after the type), addresses and networks as inet_ntop(3) writes the
  * address. The result (a string value) is in scratch; NULL when v is NULL
- * or scratch cannot grow.
+ * or scratch cannot grow. A list value gives the list of its elements'
+ * texts (itself when they are strings or buffers already).
  *
  * fc_rt_join takes its parts as strings: code generation converts a part
  * that is not a string with fc_rt_text first. A part that was not converted

@@ -13,10 +13,10 @@
  * to (a pool value pushed through the same transformers), then shaped for
  * the operator: a substring for contains, a prefix for startswith, a glob
  * or a regex that matches the sample or a near miss, pmatch prefixes, hex
- * for the b* operators. Only constructs code generation supports are
- * produced (cg.c reports CG_UNSUPPORTED for the rest: getopt(), transformers
- * over list fields, several-valued fields inside transformers or on the
- * right; test_diff.c covers those separately).
+ * for the b* operators. Constructs over list values (getopt(), transformers
+ * over lists, several values inside join, lists on both sides) are not
+ * produced here: test_diff.c has their own matrix and generator and mixes
+ * them into these conditions.
  *
  * Everything here is static: this header is included by test_diff.c only.
  */

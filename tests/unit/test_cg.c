@@ -35,8 +35,9 @@ static void test_layout(void)
     LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
     static const size_t offs[] = {offsetof(struct fc_val, p),      offsetof(struct fc_val, n),
                                   offsetof(struct fc_val, ip),     offsetof(struct fc_val, family),
-                                  offsetof(struct fc_val, prefix), offsetof(struct fc_val, pad)};
-    for (unsigned i = 0; i < 6; i++)
+                                  offsetof(struct fc_val, prefix), offsetof(struct fc_val, list),
+                                  offsetof(struct fc_val, pad)};
+    for (unsigned i = 0; i < 7; i++)
         CHECK(LLVMOffsetOfElement(td, t, i) == offs[i], "fc_val member %u: LLVM %llu, C %zu", i,
               (unsigned long long)LLVMOffsetOfElement(td, t, i), offs[i]);
     CHECK(LLVMABISizeOfType(td, t) == sizeof(struct fc_val), "fc_val size: LLVM %llu, C %zu",
@@ -86,7 +87,8 @@ static void test_layout(void)
     LLVMContextDispose(c);
 }
 
-/* One rule per condition; one event; compiled and interpreted verdicts. */
+/* One rule per condition; one event; compiled and interpreted verdicts.
+ * A value with '|' gives the key several values (list fields). */
 static void agree(const char *cond, const char *const *kv, size_t nkv, int expect)
 {
     char yaml[4096];
@@ -103,9 +105,17 @@ static void agree(const char *cond, const char *const *kv, size_t nkv, int expec
     struct fvec fv;
     fvec_init(&fv);
     for (size_t i = 0; i < nkv; i += 2) {
-        char err[200];
-        const char *v = kv[i + 1];
-        CHECK(fvec_add(&fv, kv[i], &v, 1, err, sizeof(err)), "%s", err);
+        char err[200], buf[256];
+        const char *v[8];
+        size_t nv = 0;
+        snprintf(buf, sizeof(buf), "%s", kv[i + 1]);
+        for (char *p = buf, *bar; nv < 8; p = bar + 1) {
+            v[nv++] = p;
+            if (!(bar = strchr(p, '|')))
+                break;
+            *bar = '\0';
+        }
+        CHECK(fvec_add(&fv, kv[i], v, nv, err, sizeof(err)), "%s", err);
     }
     const struct res_rule *rr = s.set.nrules ? s.set.rules[0]->resolved : NULL;
     bool want = rr && rr->ok;
@@ -215,5 +225,34 @@ int main(void)
     agree("getopt(proc.args, \"nt:\")[t] exists", KV("proc.args", "a -t x"), 0);
     agree("len(fd.types) = 1", KV("fd.types", "file"), 1);
     agree("len(fd.types) > 1", KV("fd.types", "file"), 0);
+    /* getopt() without [x]: the letters and arguments, as a list. */
+    agree("getopt(proc.args, \"nt:\") in (n, t, value)", KV("proc.args", "-n -t value x"), 1);
+    agree("getopt(proc.args, \"nt:\") in (n, t)", KV("proc.args", "-n -t value x"), 0);
+    agree("getopt(proc.args, \"nt:\") intersects (z, \"?\")", KV("proc.args", "-z"), 1);
+    agree("getopt(proc.args, \"nt:\") in (x)", KV("proc.args", "file -n"), 1); /* none */
+    agree("getopt(proc.args, \"nt:\") intersects (n)", KV("proc.args", "file -n"), 0);
+    agree("getopt(proc.args, \"nt:\") exists", KV("proc.args", ""), 1);
+    agree("getopt(proc.args, \"nt:\") exists", KV("proc.name", "x"), 0);
+    agree("len(getopt(proc.args, \"nt:\")) = 5", KV("proc.args", "-nt5 -t x"), 1);
+    agree("getopt(fd.types, \"t:\")[t] = ipv4", KV("fd.types", "-t|ipv4"), 1);
+    agree("getopt(proc.args, \"t:\") intersects getopt(proc.cmdline, \"t:\")",
+          KV("proc.args", "-t a", "proc.cmdline", "-t b"), 1);
+    agree("getopt(proc.args, \"t:\") in getopt(proc.cmdline, \"t:\")",
+          KV("proc.args", "-t a", "proc.cmdline", "-t b"), 0);
+    agree("getopt(proc.args, \"t:\") in getopt(proc.cmdline, \"t:\")",
+          KV("proc.args", "-t a", "proc.cmdline", "-t b -t a"), 1);
+    /* Transformers over a list work element by element. */
+    agree("tolower(fd.types) in (ipv4, file)", KV("fd.types", "IPV4|file"), 1);
+    agree("toupper(fd.types) intersects (FILE)", KV("fd.types", "ipv4|file"), 1);
+    agree("len(tolower(fd.types)) = 2", KV("fd.types", "a|b"), 1);
+    agree("basename(getopt(proc.args, \"f:\")) in (f, x.sh)", KV("proc.args", "-f /tmp/x.sh"), 1);
+    /* Several values inside join: each is a part. */
+    agree("join(\",\", (fd.types)) = \"ipv4,file\"", KV("fd.types", "ipv4|file"), 1);
+    agree("join(\"-\", (fd.types, proc.name, \"x\")) = ipv4-file-bash-x",
+          KV("fd.types", "ipv4|file", "proc.name", "bash"), 1);
+    agree("join(\",\", (proc.apid)) = \"10,1\"", KV("proc.apid[1]", "10", "proc.apid[2]", "1"), 1);
+    agree("join(\",\", (getopt(proc.args, \"n\"), proc.name)) = bash",
+          KV("proc.args", "file", "proc.name", "bash"), 1);
+    agree("join(\",\", (fd.types, proc.name)) exists", KV("proc.name", "bash"), 0);
     return th_done();
 }

@@ -7,14 +7,16 @@
  *      with a field on the right) against every kind of left side, once
  *      each; what §6.3 allows must validate, what it does not must be
  *      rejected;
- *   2. the constructs code generation does not support yet (getopt(),
- *      transformers over list fields, ...): they validate, and jit_build
- *      refuses them with CG_UNSUPPORTED (or, once supported, agrees);
- *   3. regression cases: reproducers of disagreements found here before;
- *   4. at least 10,000 random valid conditions (diffgen.h) over random field
- *      vectors, compiled in batches of BATCH rules (one rule per condition),
- *      each batch JIT-compiled once per level and AOT-compiled once, and
- *      evaluated on VECS vectors.
+ *   2. list values: the same matrix for left sides built from lists
+ *      (getopt() with and without [x], transformers over lists, len() and
+ *      join() of lists), and the constructs code generation once refused;
+ *   3. regression cases: reproducers of disagreements found here before, and
+ *      edge cases of list values;
+ *   4. at least 10,000 random valid conditions (diffgen.h, about a quarter
+ *      of them with checks over list values from the generator here) over
+ *      random field vectors, compiled in batches of BATCH rules (one rule per
+ *      condition), each batch JIT-compiled once per level and AOT-compiled
+ *      once, and evaluated on VECS vectors.
  *
  * Every disagreement is a failure. The first few are printed raw (seed,
  * condition, field vector, the three verdicts); at the end all of them are
@@ -944,6 +946,42 @@ static void nodes_free(struct nodes *s)
     memset(s, 0, sizeof(*s));
 }
 
+/* The matrix's verdicts: what §6.3 / §6.6 forbid (bad) must be rejected,
+ * the rest (ok) must agree on the vectors. Frees both. */
+static void matrix_run(const char *label, struct nodes *ok, struct nodes *bad,
+                       const struct vec *vecs, int nvec)
+{
+    long rejected = 0;
+    {
+        char **conds = xcalloc((size_t)bad->n, sizeof(char *));
+        int *all = xcalloc((size_t)bad->n, sizeof(int));
+        for (int i = 0; i < bad->n; i++) {
+            conds[i] = bad->v[i]->text;
+            all[i] = i;
+        }
+        struct session s;
+        session_of(&s, conds, all, bad->n);
+        for (size_t i = 0; i < s.set.nrules; i++)
+            CHECK(!rule_ok(s.set.rules[i]), "%s: §6.3/§6.6 forbid '%s' but it validates", label,
+                  conds[rule_no(s.set.rules[i])]);
+        rejected = bad->n;
+        session_free(&s);
+        free(all);
+        free(conds);
+    }
+    st.matrix_rejected += rejected;
+    long c0 = st.conds, e0 = st.evals, t0 = st.trues;
+    for (int i = 0; i < ok->n; i += BATCH)
+        run_set(label, ok->v + i, ok->n - i < BATCH ? ok->n - i : BATCH, vecs, nvec);
+    long e = st.evals - e0;
+    printf("%s: %ld valid (left side, operator, modifier, right side) combinations compared "
+           "on %d vectors (%ld evaluations, %.0f%% true); %ld forbidden ones rejected\n",
+           label, st.conds - c0, nvec, e, e ? 100.0 * (double)(st.trues - t0) / (double)e : 0.0,
+           rejected);
+    nodes_free(ok);
+    nodes_free(bad);
+}
+
 static void test_matrix(const struct vec *vecs, int nvec)
 {
     struct nodes ok = {0}, bad = {0};
@@ -1004,76 +1042,359 @@ static void test_matrix(const struct vec *vecs, int nvec)
                     sb_free(&b);
                     sb_free(&sig);
                 }
-    /* What §6.3 / §6.6 forbid must be rejected. */
-    {
-        char **conds = xcalloc((size_t)bad.n, sizeof(char *));
-        int *all = xcalloc((size_t)bad.n, sizeof(int));
-        for (int i = 0; i < bad.n; i++) {
-            conds[i] = bad.v[i]->text;
-            all[i] = i;
-        }
-        struct session s;
-        session_of(&s, conds, all, bad.n);
-        for (size_t i = 0; i < s.set.nrules; i++)
-            CHECK(!rule_ok(s.set.rules[i]), "matrix: §6.3/§6.6 forbid '%s' but it validates",
-                  conds[rule_no(s.set.rules[i])]);
-        st.matrix_rejected += bad.n;
-        session_free(&s);
-        free(all);
-        free(conds);
-    }
-    long c0 = st.conds, e0 = st.evals, t0 = st.trues;
-    for (int i = 0; i < ok.n; i += BATCH)
-        run_set("matrix", ok.v + i, ok.n - i < BATCH ? ok.n - i : BATCH, vecs, nvec);
-    long e = st.evals - e0;
-    printf("matrix: %ld valid (left side, operator, modifier, right side) combinations compared "
-           "on %d vectors (%ld evaluations, %.0f%% true); %ld forbidden ones rejected\n",
-           st.conds - c0, nvec, e, e ? 100.0 * (double)(st.trues - t0) / (double)e : 0.0,
-           st.matrix_rejected);
-    nodes_free(&ok);
-    nodes_free(&bad);
+    matrix_run("matrix", &ok, &bad, vecs, nvec);
 }
 
-/* ---- 2. constructs code generation does not support yet ---- */
+/* ---- 2. list values ---- */
 
-/* Each validates; jit_build refuses it with CG_UNSUPPORTED, or (once
- * supported) it is compared like the rest. */
-static void test_unsupported(const struct vec *vecs, int nvec)
+/*
+ * Left sides of every kind built from list values, which diffgen.h does not
+ * produce: k is the kind of the whole expression (K_LIST: list-valued),
+ * norhs says it reads a field that §6.6 keeps out of comparisons with a
+ * field on the right (fd.types, ancestors).
+ */
+static const struct {
+    const char *text;
+    enum fk k;
+    bool norhs;
+} LREP[] = {
+    {"tolower(fd.types)", K_LIST, true},
+    {"getopt(proc.args, \"nt:\")", K_LIST, false},
+    {"basename(getopt(proc.args, \"f:t:\"))", K_LIST, false},
+    {"getopt(fd.types, \"t:\")", K_LIST, true},
+    {"toupper(getopt(tolower(proc.args), \"nt:\"))", K_LIST, false},
+    {"len(getopt(proc.args, \"nt:\"))", K_NUM, false},
+    {"len(toupper(fd.types))", K_NUM, true},
+    {"join(\",\", (fd.types, proc.apid))", K_STR, true},
+    {"join(\"-\", getopt(proc.args, \"nt:\"))", K_STR, false},
+    {"getopt(proc.args, \"nt:\")[t]", K_STR, false},
+    {"getopt(fd.types, \"t:\")[t]", K_STR, true},
+    {"concat(join(\",\", (getopt(proc.args, \"nt:\"), proc.name)), \"x\")", K_STR, false},
+};
+
+/* A right side for `LREP op`, valid when the check is. */
+static const char *lrep_rhs(enum fk k, enum gop op, int mod, bool f2f)
+{
+    if (f2f)
+        return k == K_LIST  ? "getopt(proc.args, \"t:\")"
+               : k == K_NUM ? "val(evt.num)"
+                            : "val(proc.pname)";
+    if (mod)
+        return k == K_NUM ? "(1, 2, 5)" : "(t, n, \"ipv4,file\")";
+    if (k == K_NUM)
+        return op_is_set(op) ? "(0, 1, 2, 5)" : "2";
+    if (op_is_set(op) || op == O_PMATCH)
+        return k == K_LIST ? "(n, t, x, ipv4, file, \"?\")" : "(t, ipv4, /tmp, \"ipv4,file\")";
+    switch (op) {
+    case O_REGEX:
+        return "\"[nt5].*\"";
+    case O_GLOB:
+        return "\"*t*\"";
+    case O_IGLOB:
+        return "\"*T*\"";
+    case O_LT:
+    case O_LE:
+    case O_GT:
+    case O_GE:
+        return "1"; /* the grammar wants a number token */
+    default:
+        return "t";
+    }
+}
+
+static void test_list_matrix(const struct vec *vecs, int nvec)
+{
+    struct nodes ok = {0}, bad = {0};
+    for (size_t r = 0; r < NELEM(LREP); r++)
+        for (int op = 0; op < O_COUNT; op++)
+            for (int mod = 0; mod < M_COUNT; mod++)
+                for (int f2f = 0; f2f < 2; f2f++) {
+                    if (mod && !op_takes_mod((enum gop)op))
+                        continue;
+                    if (f2f && (mod || op == O_EXISTS))
+                        continue;
+                    enum fk k = LREP[r].k;
+                    bool op_ok = op_allowed(k, (enum gop)op);
+                    bool valid = op_ok;
+                    if (f2f) /* §6.6 */
+                        valid = valid && !LREP[r].norhs && op != O_PMATCH && op != O_REGEX;
+                    if (!valid && f2f && !op_ok)
+                        continue; /* the operator alone is covered */
+                    struct sb b = {0};
+                    sb_printf(&b, "%s %s", LREP[r].text, OP_TEXT[op]);
+                    if (op != O_EXISTS)
+                        sb_printf(&b, " %s%s%s", mod ? MOD_TEXT[mod] : "", mod ? " " : "",
+                                  lrep_rhs(k, (enum gop)op, mod, f2f));
+                    nodes_push(valid ? &ok : &bad, check_node(b.p, b.p));
+                    sb_free(&b);
+                }
+    matrix_run("list matrix", &ok, &bad, vecs, nvec);
+}
+
+/*
+ * Random checks over list values, mixed into diffgen.h's conditions. rhs:
+ * the expression may face a field on the other side, so it reads no field
+ * §6.6 keeps out of that (fd.types, ancestors). Constants come from pools
+ * of what these expressions often evaluate to, so that checks hit.
+ */
+static const char *const P_ARGS[] = {"-n",        "-t 5",         "-nt5",
+                                     "-n -t x y", "-t",           "-x -- -t 1",
+                                     "file -n",   "-tvalue -n",   "",
+                                     "-:",        "-- -n",        "-nnt x y",
+                                     "-t a -t b", "-abc",         "-t  two  spaces",
+                                     "-T up",     "-n ipv4 file", "-f /tmp/x.sh",
+                                     "-c ls",     "-t ipv4 -n",   "-",
+                                     "-ft file",  "-nt -x"};
+static const char *const P_OPTS[] = {"nt:", "t:", "n", "abc:", "c:t:", "", "nt::", "x:y", "f:t:"};
+static const char *const P_LETTER[] = {"t", "n", "c", "f", "x", "?"};
+static const char *const P_LELT[] = {
+    "n",    "t", "?",  "c",    "5", "x",         "a",     "value", "ls",   "ipv4",     "file",
+    "IPV4", "",  "-t", "x.sh", "T", "ipv4,file", "n,t,5", "1",     "bash", "t-ipv4-n", "-nt"};
+static const char *const P_LGLOB[] = {"*", "n*", "*,*", "?", "[nt]*", "*4*", "*-*", "*x"};
+static const char *const P_SEP[] = {",", "", "-", " "};
+static const char *const P_ARGV[] = {"proc.args",          "proc.args",
+                                     "proc.args",          "proc.cmdline",
+                                     "tolower(proc.args)", "concat(proc.args, \" -n\")"};
+
+#define PICK(a) ((a)[dg_below((unsigned)NELEM(a))])
+
+/* diffgen.h's vector, mostly with proc.args too (option-like words). */
+static void gen_vec_args(struct vec *v)
+{
+    gen_vec(v);
+    if (dg_pct(75))
+        vec_add(v, "proc.args", PICK(P_ARGS));
+}
+
+/* Text into b, its shape (constants as _) into sig. */
+static void both(struct sb *b, struct sb *sig, const char *s)
+{
+    sb_add(b, s);
+    sb_add(sig, s);
+}
+
+static void konst_str(struct sb *b, struct sb *sig, const char *s, bool may_bare)
+{
+    emit_str(b, s, may_bare);
+    sb_add(sig, "_");
+}
+
+static void gen_listx(struct sb *b, struct sb *sig, int depth, bool rhs);
+
+/* getopt(ARGV, OPTS): ARGV a string or, less often, a list. */
+static void gen_getopt(struct sb *b, struct sb *sig, int depth, bool rhs)
+{
+    both(b, sig, "getopt(");
+    if (depth >= 2 || dg_pct(75))
+        both(b, sig, PICK(P_ARGV));
+    else
+        gen_listx(b, sig, depth + 1, rhs);
+    both(b, sig, ", ");
+    konst_str(b, sig, PICK(P_OPTS), false);
+    both(b, sig, ")");
+}
+
+/* A list-valued expression. */
+static void gen_listx(struct sb *b, struct sb *sig, int depth, bool rhs)
+{
+    unsigned r = dg_below(depth >= 2 ? 60 : 100);
+    if (r < 20 && !rhs) {
+        both(b, sig, "fd.types");
+    } else if (r < 60) {
+        gen_getopt(b, sig, depth, rhs);
+    } else {
+        both(b, sig, r < 75 ? "tolower(" : r < 88 ? "toupper(" : "basename(");
+        gen_listx(b, sig, depth + 1, rhs);
+        both(b, sig, ")");
+    }
+}
+
+/* A string made of list values: getopt(...)[x], join() (maybe in concat). */
+static void gen_strlx(struct sb *b, struct sb *sig, bool rhs)
+{
+    if (dg_pct(30)) {
+        gen_getopt(b, sig, 1, rhs);
+        sb_printf(b, "[%s]", PICK(P_LETTER));
+        sb_add(sig, "[_]");
+        return;
+    }
+    bool cat = dg_pct(15);
+    if (cat)
+        both(b, sig, "concat(");
+    both(b, sig, "join(");
+    konst_str(b, sig, PICK(P_SEP), false);
+    both(b, sig, ", ");
+    if (dg_pct(25)) {
+        gen_listx(b, sig, 1, rhs); /* the list itself, without parentheses */
+    } else {
+        both(b, sig, "(");
+        unsigned n = dg_below(4);
+        for (unsigned i = 0; i < n; i++) {
+            if (i)
+                both(b, sig, ", ");
+            unsigned q = dg_below(100);
+            if (q < 45)
+                gen_listx(b, sig, 1, rhs);
+            else if (q < 62 && !rhs)
+                both(b, sig, q < 55 ? "proc.aname" : "proc.apid"); /* every ancestor */
+            else if (q < 75)
+                both(b, sig, "proc.name");
+            else if (q < 85)
+                both(b, sig, "fd.num");
+            else
+                konst_str(b, sig, PICK(P_LELT), false);
+        }
+        both(b, sig, ")");
+    }
+    both(b, sig, ")");
+    if (cat) {
+        both(b, sig, ", ");
+        konst_str(b, sig, PICK(P_LELT), false);
+        both(b, sig, ")");
+    }
+}
+
+/* A list of n constants from pool (numbers: bare, as the grammar wants). */
+static void konst_list(struct sb *b, struct sb *sig, const char *const *pool, size_t npool,
+                       unsigned n, bool num)
+{
+    sb_add(b, "(");
+    sb_add(sig, n ? "(...)" : "()");
+    for (unsigned i = 0; i < n; i++) {
+        if (i)
+            sb_add(b, ", ");
+        const char *k = pool[dg_below((unsigned)npool)];
+        if (num)
+            sb_add(b, k);
+        else
+            emit_str(b, k, true);
+    }
+    sb_add(b, ")");
+}
+
+static void gen_list_check(struct sb *b, struct sb *sig)
+{
+    static const char *const NUMS[] = {"0", "1", "2", "3", "4", "5"};
+    static const char *const SOPS[] = {"=",    "!=", "contains",  "startswith", "endswith",
+                                       "glob", "in", "icontains", "exists"};
+    static const char *const NOPS[] = {"=", "!=", "<", "<=", ">", ">=", "in"};
+    unsigned r = dg_below(100);
+    bool f2f = dg_pct(20);
+    const char *op;
+    if (r < 40) { /* a list on the left */
+        gen_listx(b, sig, 0, f2f);
+        if (!f2f && dg_pct(6)) {
+            both(b, sig, " exists");
+            return;
+        }
+        op = dg_pct(50) ? " in " : " intersects ";
+        both(b, sig, op);
+        if (f2f)
+            gen_listx(b, sig, 0, true);
+        else
+            konst_list(b, sig, P_LELT, NELEM(P_LELT), dg_below(5), false);
+        return;
+    }
+    if (r < 75) { /* a string made of lists */
+        gen_strlx(b, sig, f2f);
+        op = f2f ? SOPS[dg_below(6)] : PICK(SOPS);
+        sb_printf(b, " %s", op);
+        sb_printf(sig, " %s", op);
+        if (!strcmp(op, "exists"))
+            return;
+        both(b, sig, " ");
+        if (f2f) {
+            if (dg_pct(50))
+                both(b, sig, "val(proc.name)");
+            else
+                gen_strlx(b, sig, true);
+        } else if (!strcmp(op, "in")) {
+            konst_list(b, sig, P_LELT, NELEM(P_LELT), 1 + dg_below(4), false);
+        } else {
+            bool glob = !strcmp(op, "glob");
+            konst_str(b, sig, glob ? PICK(P_LGLOB) : PICK(P_LELT), !glob);
+        }
+        return;
+    }
+    /* len() of a list: a uint64 */
+    both(b, sig, "len(");
+    gen_listx(b, sig, 0, f2f);
+    op = f2f ? NOPS[dg_below(6)] : PICK(NOPS);
+    sb_printf(b, ") %s ", op);
+    sb_printf(sig, ") %s ", op);
+    if (f2f) {
+        if (dg_pct(40)) {
+            both(b, sig, "val(evt.num)");
+        } else {
+            both(b, sig, "len(");
+            gen_listx(b, sig, 0, true);
+            both(b, sig, ")");
+        }
+    } else if (!strcmp(op, "in")) {
+        konst_list(b, sig, NUMS, NELEM(NUMS), 1 + dg_below(3), true);
+    } else {
+        sb_add(b, PICK(NUMS));
+        sb_add(sig, "_");
+    }
+}
+
+/* Replaces some checks of a random condition by checks over list values;
+ * true when it did. */
+static bool mix_lists(struct cnode *c)
+{
+    bool mixed = false;
+    for (int i = 0; i < c->n; i++)
+        mixed |= mix_lists(c->kid[i]);
+    if (c->k != C_CHECK || !dg_pct(12))
+        return mixed;
+    struct sb b = {0}, sig = {0};
+    sb_addn(&b, "", 0);
+    sb_addn(&sig, "", 0);
+    gen_list_check(&b, &sig);
+    free(c->text);
+    free(c->sig);
+    c->text = b.p;
+    c->sig = sig.p;
+    return true;
+}
+
+/* What code generation refused before it had list values (and modifiers on
+ * numbers and addresses): each must build now and agree. */
+static void test_formerly_refused(const struct vec *vecs, int nvec)
 {
     static const char *const conds[] = {
-        "getopt(proc.args, \"nt:\")[t] = x", /* getopt() */
-        "getopt(proc.args, \"nt:\") in (n)", /* ... list-valued */
-        "len(fd.types) = 1",                 /* transformers over list fields */
-        "tolower(fd.types) in (ipv4)",
-        "join(\",\", (fd.types)) = ipv4",   /* several values inside a transformer */
-        "fd.num = oneof (1, 2)",            /* modifiers on numbers and addresses: */
-        "evt.is_open_write = anyof (true)", /* unsupported when this test was written, */
-        "fd.sip = anyof (10.0.0.1)",        /* supported since */
+        "getopt(proc.args, \"nt:\")[t] = x",
+        "getopt(proc.args, \"nt:\") in (n)",                /* getopt() without [x] */
+        "getopt(proc.args, \"nt:\") intersects (t, \"?\")", /* ... a list */
+        "getopt(fd.types, \"t:\")[t] = ipv4",               /* ... over a list */
+        "len(fd.types) = 1",
+        "len(getopt(proc.args, \"nt:\")) > 2",
+        "tolower(fd.types) in (ipv4)", /* transformers over lists */
+        "basename(getopt(proc.args, \"f:\")) intersects (x.sh)",
+        "join(\",\", (fd.types)) = ipv4", /* several values inside a transformer */
+        "join(\",\", (proc.aname, proc.apid)) contains bash",
+        "join(\"-\", getopt(proc.args, \"nt:\")) startswith n",
+        "getopt(proc.args, \"t:\") in getopt(proc.args, \"nt:\")", /* list against list */
+        "getopt(proc.args, \"nt:\") intersects toupper(getopt(proc.args, \"t:\"))",
+        "fd.num = oneof (1, 2)", /* modifiers on numbers and addresses */
+        "evt.is_open_write = anyof (true)",
+        "fd.sip = anyof (10.0.0.1)",
         "fd.snet != allof (10.0.0.0/8)",
         "fd.port = anyof (22)",
         "fd.ip = anyof (10.0.0.1)",
         "proc.apid = oneof (1)",
     };
-    int refused = 0;
-    for (size_t i = 0; i < NELEM(conds); i++) {
-        char err[600];
-        struct triple t = eval_one(conds[i], &vecs[0], err, sizeof(err));
-        CHECK(t.ref != V_INVALID, "unsupported: '%s' should validate: %s", conds[i], err);
-        if (t.ref == V_INVALID)
-            continue;
-        if (t.o0 == V_UNBUILT) {
-            CHECK(strstr(err, "CG_UNSUPPORTED") != NULL,
-                  "unsupported: '%s': jit_build fails but not with CG_UNSUPPORTED: %s", conds[i],
-                  err);
-            refused++;
-            continue;
-        }
-        struct cnode *c = check_node(conds[i], NULL);
-        run_set("formerly unsupported", &c, 1, vecs, nvec);
-        cn_free(c);
-    }
-    printf("unsupported constructs: %d of %zu refused with CG_UNSUPPORTED, the others compared\n",
-           refused, NELEM(conds));
+    struct cnode *c[NELEM(conds)];
+    for (size_t i = 0; i < NELEM(conds); i++)
+        c[i] = check_node(conds[i], conds[i]);
+    long c0 = st.conds, e0 = st.evals;
+    run_set("formerly refused", c, (int)NELEM(conds), vecs, nvec);
+    CHECK(st.conds - c0 == (long)NELEM(conds), "formerly refused: %ld of %zu compared",
+          st.conds - c0, NELEM(conds));
+    printf("formerly refused constructs: %ld of %zu compared (%ld evaluations)\n", st.conds - c0,
+           NELEM(conds), st.evals - e0);
+    for (size_t i = 0; i < NELEM(conds); i++)
+        cn_free(c[i]);
 }
 
 /* ---- 3. regression cases ---- */
@@ -1122,10 +1443,33 @@ static const struct fixed REGRESSIONS[] = {
     {"fd.types in (ipv4)", {"fd.types", "ipv4"}},
 };
 
+/* Edge cases of list values (interp.c's semantics, rules-language.md §6.3,
+ * §6.5) that compiled code must keep. */
+static const struct fixed LIST_CASES[] = {
+    /* an empty list is vacuously `in` anything, never `intersects` */
+    {"getopt(proc.args, \"nt:\") in (x)", {"proc.args", "file -n"}},
+    {"getopt(proc.args, \"nt:\") intersects (n)", {"proc.args", "-- -n"}},
+    /* an option missing its argument gets an empty one; the next word is
+     * taken even when it looks like an option */
+    {"getopt(proc.args, \"t:\")[t] = \"\"", {"proc.args", "-t"}},
+    {"len(getopt(proc.args, \"nt:\")) = 3", {"proc.args", "-nt -x"}},
+    /* an unknown option reads as '?' */
+    {"getopt(proc.args, \"n\") in (\"?\", n)", {"proc.args", "-xn"}},
+    /* an empty list inside join adds no part, so no separator */
+    {"join(\",\", (getopt(proc.args, \"n\"), proc.name)) = bash",
+     {"proc.args", "file", "proc.name", "bash"}},
+    /* ancestors inside join: every one, numbers as signed text */
+    {"join(\",\", (proc.apid)) = \"-1,4242\"", {"proc.apid[1]", "-1", "proc.apid[2]", "4242"}},
+    /* a list on the right: `in` wants every left element there */
+    {"getopt(proc.args, \"t:\") in getopt(proc.args, \"nt:\")", {"proc.args", "-t a -n"}},
+    {"getopt(proc.args, \"nt:\") in getopt(proc.args, \"t:\")", {"proc.args", "-t a -n"}},
+};
+
 static void test_regressions(void)
 {
-    for (size_t i = 0; i < NELEM(REGRESSIONS); i++) {
-        const struct fixed *f = &REGRESSIONS[i];
+    size_t nreg = NELEM(REGRESSIONS);
+    for (size_t i = 0; i < nreg + NELEM(LIST_CASES); i++) {
+        const struct fixed *f = i < nreg ? &REGRESSIONS[i] : &LIST_CASES[i - nreg];
         struct vec v = {0};
         for (int k = 0; k < 12 && f->kv[k]; k += 2)
             vec_add(&v, f->kv[k], f->kv[k + 1]);
@@ -1143,7 +1487,7 @@ static void test_random(long total, int batch_size)
 {
     struct vec vecs[VECS];
     struct cnode *trees[BATCH_MAX];
-    long start = st.conds, made = 0;
+    long start = st.conds, made = 0, with_lists = 0;
     long e0 = st.evals, t0 = st.trues;
     double tm = now();
     /* Until `total` conditions were compared (refused ones are failures
@@ -1151,11 +1495,13 @@ static void test_random(long total, int batch_size)
     for (long batch = 0; st.conds - start < total && made < total + total / 4; batch++) {
         long left = total - (st.conds - start);
         int n = left < batch_size ? (int)left : batch_size;
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i++) {
             trees[i] = gen_cond(0);
+            with_lists += mix_lists(trees[i]);
+        }
         made += n;
         for (int i = 0; i < VECS; i++)
-            gen_vec(&vecs[i]);
+            gen_vec_args(&vecs[i]);
         char label[48];
         snprintf(label, sizeof(label), "random batch %ld", batch);
         run_set(label, trees, n, vecs, VECS);
@@ -1163,10 +1509,10 @@ static void test_random(long total, int batch_size)
             cn_free(trees[i]);
     }
     long e = st.evals - e0;
-    printf("random: %ld conditions compared on %d vectors each (%ld evaluations, %.1f%% true), "
-           "%.1f s\n",
+    printf("random: %ld conditions compared on %d vectors each (%ld evaluations, %.1f%% true; "
+           "%ld of %ld generated with list values), %.1f s\n",
            st.conds - start, VECS, e, e ? 100.0 * (double)(st.trues - t0) / (double)e : 0.0,
-           now() - tm);
+           with_lists, made, now() - tm);
     CHECK(st.conds - start >= total, "only %ld of %ld random conditions were compared",
           st.conds - start, total);
 }
@@ -1553,9 +1899,10 @@ int main(void)
 
     struct vec fv[MATRIX_VECS];
     for (int i = 0; i < MATRIX_VECS; i++)
-        gen_vec(&fv[i]);
+        gen_vec_args(&fv[i]);
     test_matrix(fv, MATRIX_VECS);
-    test_unsupported(fv, MATRIX_VECS);
+    test_list_matrix(fv, MATRIX_VECS);
+    test_formerly_refused(fv, MATRIX_VECS);
     test_regressions();
     e = getenv("FALCOC_DIFF_BATCH");
     int batch = e && *e ? atoi(e) : BATCH;

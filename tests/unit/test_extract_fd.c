@@ -29,6 +29,20 @@ static struct scap_event EV;
 static struct fc_thread THR;
 static struct fc_fd FD;
 
+/* Strings of hand-built references and entries live in one static pool:
+ * they are plain structs on the stack, so nothing would free them. */
+static char *pool_dup(const char *p, size_t n)
+{
+    static char pool[1 << 16];
+    static size_t used;
+    if (used + n + 1 > sizeof(pool))
+        used = 0;
+    char *d = memcpy(pool + used, p, n);
+    d[n] = '\0';
+    used += n + 1;
+    return d;
+}
+
 static struct fc_fref ref(const char *w)
 {
     const char *br = strchr(w, '[');
@@ -44,7 +58,7 @@ static struct fc_fref ref(const char *w)
     return (struct fc_fref){(uint32_t)r.field->id,
                             (uint32_t)r.argkind,
                             r.index,
-                            r.key ? strndup(r.key, r.key_len) : NULL,
+                            r.key ? pool_dup(r.key, r.key_len) : NULL,
                             (uint32_t)r.key_len,
                             (uint32_t)r.type};
 }
@@ -111,8 +125,7 @@ static bool ip_is(struct fc_ip ip, const char *text)
 
 static void sb_set(struct fc_sb *s, const char *text)
 {
-    free(s->p);
-    s->p = strdup(text);
+    s->p = pool_dup(text, strlen(text));
     s->len = (uint32_t)strlen(text);
     s->cap = s->len + 1;
     s->n = 0;

@@ -185,6 +185,8 @@ static void test_values(void)
     add(&e, "proc.aname[2]", "sshd");
     add(&e, "proc.apid[0]", "17497");
     add(&e, "proc.apid[1]", "3200");
+    add(&e, "proc.aenv[0]", "HOME=/root TERM=xterm");
+    add(&e, "proc.aenv[1]", "HOME=/home/u");
     const char *types[] = {"file", "ipv4"};
     add_list(&e, "fd.types", types, 2);
 
@@ -220,6 +222,9 @@ static void test_values(void)
     expect(&e, "%fd.types", 0, "(file,ipv4)");
     expect(&e, "%proc.aname|%proc.aname[1]", 0, "bash sshd|bash");
     expect(&e, "%proc.apid %proc.apid[1]", 0, "17497 3200");
+    /* proc.aenv without argument: the process's own environment, not every
+     * ancestor's (fields.def). */
+    expect(&e, "%proc.aenv|%proc.aenv[1]", 0, "HOME=/root TERM=xterm|HOME=/home/u");
     /* Transformers. */
     expect(&e, "%toupper(proc.name) %basename(fd.name) %len(proc.name) %len(fd.types)", 0,
            "CURL ld.so.cache 4 2");
@@ -313,6 +318,84 @@ static void test_double_and_reuse(void)
     fc_format_free(&f);
 }
 
+/* Random formats from pieces that matter: each compiles, or is refused
+ * with an offset inside the text; compiled ones render without fault. */
+static void test_random(void)
+{
+    static const char *const pieces[] = {"%",
+                                         "%%",
+                                         "*",
+                                         "12",
+                                         "proc.name",
+                                         "proc.aname",
+                                         "[",
+                                         "]",
+                                         "[2]",
+                                         "\"",
+                                         "'",
+                                         "(",
+                                         ")",
+                                         "tolower(",
+                                         "len(",
+                                         "join(",
+                                         "evt.arg.",
+                                         "flags",
+                                         "fd.types",
+                                         ".",
+                                         " ",
+                                         "x",
+                                         "\xff",
+                                         "fd.ip",
+                                         "evt.outputtime",
+                                         "proc.apid",
+                                         "evt.buffer",
+                                         "container.name"};
+    struct fvec fv;
+    fvec_init(&fv);
+    char err[256];
+    const char *v[] = {"a\x01b"};
+    fvec_add(&fv, "proc.name", v, 1, err, sizeof(err));
+    fvec_add(&fv, "evt.buffer", v, 1, err, sizeof(err));
+    struct fc_fmt_buf b = {0};
+    uint32_t seed = 12345, compiled = 0;
+    for (int n = 0; n < 20000; n++) {
+        char text[256];
+        size_t len = 0;
+        int k = 1 + (int)(seed % 8);
+        for (int i = 0; i < k; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 8) % (sizeof(pieces) / sizeof(*pieces))];
+            size_t pl = strlen(p);
+            memcpy(text + len, p, pl);
+            len += pl;
+        }
+        struct fc_format f;
+        struct fc_fmt_error e = {.off = UINT32_MAX};
+        int rc = fc_format_compile(&f, text, len, 0, &e);
+        if (rc == -EINVAL) {
+            if (e.off > len) {
+                CHECK(0, "'%.*s': offset %u past the end", (int)len, text, e.off);
+                break;
+            }
+            continue;
+        }
+        CHECK(rc == 0, "'%.*s': %d", (int)len, text, rc);
+        compiled++;
+        struct fc_ctx c;
+        if (fc_ctx_init(&c, &fvec_provider, f.frefs, f.nfrefs)) {
+            c.data = &fv;
+            fc_ctx_next_event(&c);
+            rc = fc_format_render(&c, f.toks, f.ntoks, f.flags | FC_FMT_SANITIZE, &b);
+            CHECK(rc >= 0 && strlen(b.p) == b.len, "'%.*s': render %d", (int)len, text, rc);
+            fc_ctx_fini(&c);
+        }
+        fc_format_free(&f);
+    }
+    CHECK(compiled > 1000, "only %u random formats compiled", compiled);
+    fc_fmt_buf_free(&b);
+    fvec_free(&fv);
+}
+
 int main(void)
 {
     test_tokens();
@@ -320,5 +403,6 @@ int main(void)
     test_values();
     test_sanitize();
     test_double_and_reuse();
+    test_random();
     return th_done();
 }
