@@ -9,6 +9,7 @@
  * name; falcod provides them when it dlopens the file.
  */
 #include "aot.h"
+#include "fc_alert.h"
 
 #include <errno.h>
 #include <llvm-c/Analysis.h>
@@ -141,7 +142,7 @@ static const char *meta_json(struct session *s, const struct cg_rules *cg, uint6
         buf_adds(&b, i ? ",{\"name\":" : "{\"name\":");
         json_esc(&b, r->name);
         buf_printf(&b,
-                   ",\"priority\":\"%s\",\"enabled\":%s,\"source\":", rl_priority_name[r->priority],
+                   ",\"priority\":\"%s\",\"enabled\":%s,\"source\":", fc_priority_name(r->priority),
                    r->enabled ? "true" : "false");
         json_esc(&b, r->source);
         buf_adds(&b, ",\"tags\":[");

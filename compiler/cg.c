@@ -667,11 +667,11 @@ static LLVMValueRef list_check(struct cg *g, const struct ast_node *n, enum ppm_
 }
 
 /* fd.ip & co.: either endpoint; != only when both differ (interp.c). */
-static LLVMValueRef endpoints(struct cg *g, const struct ast_node *n, const char *cn,
-                              const char *sn, enum ppm_param_type t)
+static LLVMValueRef endpoints(struct cg *g, const struct ast_node *n, enum ppm_param_type t)
 {
-    LLVMValueRef c = get(g, fref_of(g, n->lhs, cn), NULL);
-    LLVMValueRef s = get(g, fref_of(g, n->lhs, sn), NULL);
+    uint32_t f = fref_of(g, n->lhs, n->lhs->str.s);
+    LLVMValueRef c = get(g, f, c32(g, CHK_END_CLIENT));
+    LLVMValueRef s = get(g, f, c32(g, CHK_END_SERVER));
     LLVMValueRef avail = LLVMBuildOr(g->b, not_null(g, c), not_null(g, s), "");
     if (n->op == AST_OP_EXISTS)
         return avail;
@@ -694,10 +694,9 @@ static LLVMValueRef endpoints(struct cg *g, const struct ast_node *n, const char
 
 static LLVMValueRef check(struct cg *g, const struct ast_node *n)
 {
-    const char *cn, *sn;
     enum ppm_param_type et;
-    if (chk_endpoint_field(n->lhs, &cn, &sn, &et))
-        return endpoints(g, n, cn, sn, et);
+    if (chk_endpoint_field(n->lhs, &et))
+        return endpoints(g, n, et);
     struct chk_type lt;
     char err[256];
     if (!chk_expr_type(n->lhs, &lt, err, sizeof(err))) {
@@ -906,8 +905,16 @@ static void compile_output(struct cg *g, const struct rl_rule *r, uint32_t idx)
             continue; /* several fields: rendered from the text by the runtime */
         struct fc_field_ref fr =
             fc_field_resolve(e->str.s, e->str.len, e->arg.s, e->arg.len, e->has_arg, NULL, 0);
-        if (fr.status == FC_RESOLVE_OK)
+        if (fr.status == FC_RESOLVE_OK) {
+            /* Outputs show the process's own pid and environment for the
+             * unindexed ancestor forms (fields.def), conditions any ancestor. */
+            if ((fr.field->id == FC_F_PROC_APID || fr.field->id == FC_F_PROC_AENV) &&
+                fr.argkind == FC_ARGV_NONE) {
+                fr.argkind = FC_ARGV_INDEX;
+                fr.index = 0;
+            }
             t[i].fref = (int32_t)fref_slot(g, &fr);
+        }
     }
     g->out->out[idx] = t;
     g->out->nout[idx] = n;

@@ -348,21 +348,16 @@ static bool convert(struct chk_type t, enum ast_op op, const struct ast_node *c,
     }
 }
 
-bool chk_endpoint_field(const struct ast_node *lhs, const char **cli, const char **srv,
-                        enum ppm_param_type *t)
+bool chk_endpoint_field(const struct ast_node *lhs, enum ppm_param_type *t)
 {
     if (lhs->kind != AST_FIELD || lhs->has_arg)
         return false;
     const char *f = lhs->str.s;
     if (!strcmp(f, "fd.ip") || !strcmp(f, "fd.net")) {
-        *cli = "fd.cip";
-        *srv = "fd.sip";
         *t = !strcmp(f, "fd.net") ? PT_IPNET : PT_IPADDR;
         return true;
     }
     if (!strcmp(f, "fd.port") || !strcmp(f, "fd.proto")) {
-        *cli = "fd.cport";
-        *srv = "fd.sport";
         *t = PT_PORT;
         return true;
     }

@@ -22,10 +22,12 @@ struct chk_type {
     bool list;
 };
 
-/* fd.ip, fd.net, fd.port, fd.proto (§6.4): true on either endpoint, so they
- * read the client and the server field; t is the type they compare as. */
-bool chk_endpoint_field(const struct ast_node *lhs, const char **cli, const char **srv,
-                        enum ppm_param_type *t);
+/* fd.ip, fd.net, fd.port, fd.proto (§6.4): true on either endpoint. They
+ * are read at two positions, 0 the client (source) end and 1 the server
+ * end, whether or not the socket has a role yet, as libsinsp compares them;
+ * t is the type they compare as. */
+enum { CHK_END_CLIENT = 0, CHK_END_SERVER = 1 };
+bool chk_endpoint_field(const struct ast_node *lhs, enum ppm_param_type *t);
 /* A numeric or boolean constant (already accepted by checking) as 64 bits,
  * cut to the type's width and sign-extended for signed types. */
 bool chk_const_num(const struct ast_node *c, enum ppm_param_type t, uint64_t *out);

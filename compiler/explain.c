@@ -6,6 +6,7 @@
  * people, --json in the shape of Falco's describe output (§9.7).
  */
 #include "explain.h"
+#include "fc_alert.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -125,7 +126,7 @@ static void explain_text(struct session *s, const struct rl_rule *r)
     src_linecol(p.src, p.off, &l, &c);
     printf("rule '%s' (%s:%u:%u)\n", r->name, p.src->name, l, c);
     printf("  %-14s%s\n", "source", r->source);
-    printf("  %-14s%s\n", "priority", rl_priority_name[r->priority]);
+    printf("  %-14s%s\n", "priority", fc_priority_name(r->priority));
     printf("  %-14s%s\n", "enabled", r->enabled ? "true" : "false");
     print_row("tags", r->tags, r->ntags);
     printf("  %-14s%s\n", "condition", f.cond);
@@ -226,7 +227,7 @@ static void explain_json(struct session *s, const struct rl_rule *r, FILE *o)
     fprintf(o, "\"enabled\":%s,", r->enabled ? "true" : "false");
     json_kv(o, "name", r->name, true);
     json_kv(o, "output", f.output, true);
-    json_kv(o, "priority", rl_priority_name[r->priority], true);
+    json_kv(o, "priority", fc_priority_name(r->priority), true);
     json_kv(o, "source", r->source, true);
     json_list(o, "tags", r->tags, r->ntags, false);
     fputs("},\"warnings\":[", o);

@@ -20,11 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "events.h"
 #include "fc_format.h"
 #include "fc_rt.h"
-#include "fc_scap.h"
-#include "fc_state.h"
 
 static const char usage[] =
     "usage: falcoc filter CAPTURE ['CONDITION'] [-p FORMAT] [-r RULES.yaml]... [-n N] [-q] "
@@ -262,8 +259,8 @@ static void report_diags(const struct session *s, const struct cond_map *m)
 
 /* Compiles the condition (after the rules files, whose macros and lists
  * it may use; their own rules are disabled); false after reporting why. */
-static bool build_condition(const struct fopts *o, filter_build_fn build, struct session *s,
-                            struct filter_matcher *m)
+static bool build_condition(const struct fopts *o, matcher_build_fn build, struct session *s,
+                            struct matcher *m)
 {
     const char *cond = o->cond;
     struct cond_map map = {0};
@@ -308,99 +305,39 @@ static bool build_condition(const struct fopts *o, filter_build_fn build, struct
 struct replay {
     const struct fopts *o;
     struct fc_format fmt;
-    struct filter_matcher *m; /* NULL: every event */
+    struct matcher *m; /* NULL: every event */
     struct fc_ctx mctx, fctx;
     struct fc_fmt_buf line;
+    uint64_t printed;
 };
 
-/* Metadata the capture writer puts before the first event: libsinsp
- * consumes it while opening the file, so sysdig never shows it. */
-static bool leading_meta(uint16_t type)
+static int on_event(void *user, const struct scap_event *ev, struct fc_pevent *pe)
 {
-    switch (type) {
-    case PPME_CONTAINER_JSON_E:
-    case PPME_CONTAINER_JSON_2_E:
-    case PPME_USER_ADDED_E:
-    case PPME_USER_DELETED_E:
-    case PPME_GROUP_ADDED_E:
-    case PPME_GROUP_DELETED_E:
-        return true;
-    default:
-        return false;
+    struct replay *r = user;
+    if (r->m) {
+        r->mctx.data = pe;
+        r->mctx.evtype = ev->type;
+        fc_ctx_next_event(&r->mctx);
+        uint32_t out[1]; /* MATCH_FIRST writes one index at most */
+        if (!r->m->match(r->m, &r->mctx, ev->type, out, MATCH_FIRST))
+            return 0;
     }
+    if (!r->o->quiet) {
+        r->fctx.data = pe;
+        r->fctx.evtype = ev->type;
+        fc_ctx_next_event(&r->fctx);
+        int k = fc_format_render(&r->fctx, r->fmt.toks, r->fmt.ntoks, r->fmt.flags, &r->line);
+        if (k < 0)
+            return k;
+        if (!k)
+            return 0;                    /* an absent field without '*': sysdig skips the event */
+        r->line.p[r->line.len++] = '\n'; /* the buffer always has room for its NUL */
+        fwrite(r->line.p, 1, r->line.len, stdout);
+    }
+    return ++r->printed == r->o->limit;
 }
 
-/* Is this event shown? sysdig hides state-only and internal events
- * (procinfo, ...) and the metadata at the start of each capture. */
-static bool shown(const struct scap_event *ev, bool *leading)
-{
-    if (!leading_meta(ev->type))
-        *leading = false;
-    else if (*leading)
-        return false;
-    return !(ev->flags & SCAP_DF_STATE_ONLY) && !(ev_category(ev->type) & EC_INTERNAL);
-}
-
-/* Returns 0 at the end of the capture, 1 on a capture error, 3 on an
- * internal failure. */
-static int replay(struct replay *r, struct scap_reader *rd)
-{
-    struct fc_state *st = fc_state_new(NULL);
-    if (!st) {
-        fprintf(stderr, "falcoc: filter: out of memory\n");
-        return 3;
-    }
-    fc_state_load_scap(st, rd);
-    uint32_t section = 0;
-    uint64_t printed = 0;
-    bool leading = true;
-    struct scap_event ev;
-    struct fc_pevent pe;
-    int rc, status = 0;
-    while ((rc = scap_next(rd, &ev)) > 0) {
-        if (ev.section != section) {
-            section = ev.section;
-            leading = true;
-            fc_state_load_scap(st, rd);
-        }
-        fc_state_event(st, &ev, &pe);
-        if (!shown(&ev, &leading))
-            continue;
-        if (r->m) {
-            r->mctx.data = &pe;
-            r->mctx.evtype = ev.type;
-            fc_ctx_next_event(&r->mctx);
-            if (!r->m->match(r->m, &r->mctx, ev.type))
-                continue;
-        }
-        if (!r->o->quiet) {
-            r->fctx.data = &pe;
-            r->fctx.evtype = ev.type;
-            fc_ctx_next_event(&r->fctx);
-            int k = fc_format_render(&r->fctx, r->fmt.toks, r->fmt.ntoks, r->fmt.flags, &r->line);
-            if (k < 0) {
-                fprintf(stderr, "falcoc: filter: out of memory\n");
-                status = 3;
-                break;
-            }
-            if (!k)
-                continue; /* an absent field without '*': sysdig skips the event */
-            r->line.p[r->line.len++] = '\n'; /* the buffer always has room for its NUL */
-            fwrite(r->line.p, 1, r->line.len, stdout);
-        }
-        if (++printed == r->o->limit)
-            break;
-    }
-    if (rc < 0) {
-        fflush(stdout);
-        fprintf(stderr, "falcoc: filter: %s: %s\n", r->o->capture, scap_error(rd));
-        status = 1;
-    }
-    fc_state_free(st);
-    return status;
-}
-
-int cmd_filter(int argc, char **argv, filter_build_fn build)
+int cmd_filter(int argc, char **argv, matcher_build_fn build)
 {
     struct fopts o;
     int rc = parse_args(argc, argv, &o, true);
@@ -410,9 +347,8 @@ int cmd_filter(int argc, char **argv, filter_build_fn build)
     }
     struct replay r = {.o = &o};
     struct session s;
-    struct filter_matcher m = {0};
+    struct matcher m = {0};
     bool have_session = false;
-    struct scap_reader *rd = NULL;
     struct fc_fmt_error ferr;
     int e = fc_format_compile(&r.fmt, o.format, strlen(o.format), 0, &ferr);
     if (e == -EINVAL) {
@@ -442,20 +378,12 @@ int cmd_filter(int argc, char **argv, filter_build_fn build)
         rc = 3;
         goto out;
     }
-    int err = 0;
-    rd = scap_open(o.capture, &err);
-    if (!rd) {
-        fprintf(stderr, "falcoc: filter: %s: %s\n", o.capture, strerror(-err));
-        rc = 1;
-        goto out;
-    }
     static char obuf[1 << 16];
     setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
-    rc = replay(&r, rd);
+    uint64_t nread;
+    rc = replay_capture("filter", o.capture, on_event, &r, &nread);
     fflush(stdout);
 out:
-    if (rd)
-        scap_close(rd);
     fc_fmt_buf_free(&r.line);
     fc_ctx_fini(&r.fctx);
     if (r.m)

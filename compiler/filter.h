@@ -16,29 +16,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fc_abi.h"
-#include "session.h"
-
-/* A compiled condition: evaluates a context over the state provider. */
-struct filter_matcher {
-    const struct fc_fref *frefs; /* the field table its contexts use */
-    uint32_t nfrefs;
-    void *const *k; /* prebuilt constants, for fc_ctx.k */
-    bool (*match)(const struct filter_matcher *m, struct fc_ctx *c, uint32_t evtype);
-    void (*release)(struct filter_matcher *m);
-    void *priv; /* the builder's */
-};
-
-/* Builds a matcher for the single rule of a checked session (at opt level
- * 0-3); false with a message in err. */
-typedef bool (*filter_build_fn)(struct session *s, int opt, struct filter_matcher *m, char *err,
-                                size_t errsz);
+#include "replay.h"
 
 /* Does the command line give a condition (so a builder is needed)? */
 bool filter_has_condition(int argc, char **argv);
 
 /* The command; argv[0] is "filter". build may be NULL when there is no
  * condition. Exit codes: 0 ok, 1 bad capture or condition, 2 usage. */
-int cmd_filter(int argc, char **argv, filter_build_fn build);
+int cmd_filter(int argc, char **argv, matcher_build_fn build);
 
 #endif

@@ -709,19 +709,16 @@ static bool against_value(struct ev *e, enum ast_op op, const struct ival *v, co
 
 /* fd.ip, fd.port, fd.proto, fd.net: either endpoint; != needs both to differ. */
 
-static bool eval_endpoints(struct ev *e, const struct ast_node *n, const char *cn, const char *sn,
-                           enum ppm_param_type t)
+static bool eval_endpoints(struct ev *e, const struct ast_node *n, enum ppm_param_type t)
 {
-    struct ast_node fc = *n->lhs, fs = *n->lhs;
-    fc.str.s = (char *)cn;
-    fs.str.s = (char *)sn;
-    struct ivals c, s;
-    read_field(e, &fc, &c);
-    read_field(e, &fs, &s);
     const char *lhs = n->lhs->str.s;
+    struct fc_fref r = fref_of(n->lhs, lhs);
+    struct ival cv = {0}, sv = {0};
+    bool c_ok = read_one(e, &r, CHK_END_CLIENT, &cv);
+    bool s_ok = read_one(e, &r, CHK_END_SERVER, &sv);
     if (n->op == AST_OP_EXISTS)
-        return c.ok || s.ok;
-    if (!c.ok && !s.ok)
+        return c_ok || s_ok;
+    if (!c_ok && !s_ok)
         return false;
 
     struct ast_node m = *n;
@@ -736,8 +733,7 @@ static bool eval_endpoints(struct ev *e, const struct ast_node *n, const char *c
     bool neg = n->op == AST_OP_NE;
     if (neg)
         m.op = AST_OP_EQ;
-    bool hit =
-        (c.ok && against_consts(e, &m, &c.v[0], t)) || (s.ok && against_consts(e, &m, &s.v[0], t));
+    bool hit = (c_ok && against_consts(e, &m, &cv, t)) || (s_ok && against_consts(e, &m, &sv, t));
     return neg ? !hit : hit;
 }
 
@@ -745,10 +741,9 @@ static bool eval_endpoints(struct ev *e, const struct ast_node *n, const char *c
 
 static bool eval_check(struct ev *e, const struct ast_node *n)
 {
-    const char *cn, *sn;
     enum ppm_param_type et;
-    if (chk_endpoint_field(n->lhs, &cn, &sn, &et))
-        return eval_endpoints(e, n, cn, sn, et);
+    if (chk_endpoint_field(n->lhs, &et))
+        return eval_endpoints(e, n, et);
     struct ivals l;
     eval_expr(e, n->lhs, &l);
     if (!l.ok)

@@ -30,9 +30,6 @@
 #include <string.h>
 #include <strings.h>
 
-const char *const rl_priority_name[8] = {"Emergency", "Alert",  "Critical",      "Error",
-                                         "Warning",   "Notice", "Informational", "Debug"};
-
 /* Falco's texts that appear more than once. */
 #define WARNING_APPEND                                                                             \
     "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under "          \

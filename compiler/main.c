@@ -28,6 +28,8 @@ static const char usage[] =
     "                                            compile to a rule object for falcod\n"
     "  show RULES.fco                            what a rule object holds\n"
     "  test [-O0..3] RULES.yaml... CASES.yaml... rule unit tests on field vectors\n"
+    "  run RULES.yaml... -e CAPTURE [-o text|json] [--all] [-O0..3]\n"
+    "                                            replay a capture, print Falco's alerts\n"
     "  filter CAPTURE ['CONDITION'] [-p FORMAT] [-n N] [-q]\n"
     "                                            print a capture's (matching) events\n"
     "  convert IN.scap -o OUT.scap [--legacy] [--gzip]\n"
@@ -202,7 +204,7 @@ int main(int argc, char **argv)
         return cmd_parse(argc, argv);
     if (!strcmp(cmd, "explain"))
         return cmd_explain(argc, argv);
-    if (!strcmp(cmd, "compile") || !strcmp(cmd, "test"))
+    if (!strcmp(cmd, "compile") || !strcmp(cmd, "test") || !strcmp(cmd, "run"))
         return llvm_command(cmd, argc, argv);
     if (!strcmp(cmd, "filter")) /* LLVM only for a condition */
         return filter_has_condition(argc, argv) ? llvm_command(cmd, argc, argv)

@@ -71,7 +71,6 @@ enum rl_priority {
     RL_PRIO_INFORMATIONAL,
     RL_PRIO_DEBUG
 };
-extern const char *const rl_priority_name[8]; /* "Emergency" ... "Debug" */
 
 struct rl_rule {
     const char *name;

@@ -4,8 +4,8 @@
  *
  * events.def -> one sentinel-terminated parameter array per code, then the
  * per-code info array that points at them (the parameter count is the array
- * length, so it cannot disagree with the rows). syscalls.def -> a name and
- * kind per PPM_SC code. All tables are const and static; lookups are linear
+ * length, so it cannot disagree with the rows). syscalls.def -> a name,
+ * kind and x86_64 number per PPM_SC code. All tables are const and static; lookups are linear
  * scans, which is fine for the compile-time callers (a few hundred rows).
  */
 #include "events.h"
@@ -46,10 +46,11 @@ static const struct ev_info events[PPM_EVENT_MAX] = {
 struct sc_row {
     const char *name;
     enum ev_sc_kind kind;
+    int16_t x86_64; /* native number, -1 for none */
 };
 
 static const struct sc_row syscalls[PPM_SC_MAX] = {
-#define PPM_SC(sym, code, name, kind) [code] = {name, EV_SC_##kind},
+#define PPM_SC(sym, code, name, kind, x86_64) [code] = {name, EV_SC_##kind, x86_64},
 #include "syscalls.def"
 };
 
@@ -171,6 +172,15 @@ enum ev_sc_kind ev_sc_kind(int sc)
     if (sc < 0 || sc >= PPM_SC_MAX || !syscalls[sc].name)
         return EV_SC_NONE;
     return syscalls[sc].kind;
+}
+
+int ev_sc_from_x86_64(int nr)
+{
+    /* A scan: only generic events whose ID the writer did not know get here. */
+    for (int sc = 1; nr >= 0 && sc < PPM_SC_MAX; sc++)
+        if (syscalls[sc].name && syscalls[sc].x86_64 == nr)
+            return sc;
+    return PPM_SC_UNKNOWN;
 }
 
 int ev_sc_by_name(const char *name)

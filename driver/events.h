@@ -101,6 +101,9 @@ int ev_sc_count(void);               /* PPM_SC_MAX */
 const char *ev_sc_name(int sc);      /* NULL for gaps and out of range */
 enum ev_sc_kind ev_sc_kind(int sc);  /* EV_SC_NONE for gaps */
 int ev_sc_by_name(const char *name); /* -1 when unknown */
+/* The PPM_SC code of x86_64 syscall number NR (a generic event's nativeID);
+ * PPM_SC_UNKNOWN (0) when none. */
+int ev_sc_from_x86_64(int nr);
 
 /* A set of event codes 0..PPM_EVENT_MAX-1; bits past the end stay clear. */
 struct ev_set {

@@ -179,6 +179,8 @@ static bool put_bytes(struct fc_fmt_buf *b, const char *p, size_t n)
 
 static bool put_val(struct fc_fmt_buf *b, uint32_t type, uint32_t ff, const struct fc_val *v)
 {
+    if (!v)
+        return puts_(b, "<NA>");
     switch (fc_type_kind(type)) {
     case FC_TK_BOOL:
         return puts_(b, v->n ? "true" : "false");
@@ -199,6 +201,25 @@ static bool put_val(struct fc_fmt_buf *b, uint32_t type, uint32_t ff, const stru
     }
 }
 
+/* The NUL after the text (reserve keeps room for it). */
+static bool terminate(struct fc_fmt_buf *b)
+{
+    if (!reserve(b, 0))
+        return false;
+    b->p[b->len] = '\0';
+    return true;
+}
+
+bool fc_format_value(struct fc_fmt_buf *b, uint32_t type, uint32_t ff, const struct fc_val *v)
+{
+    return put_val(b, type, ff, v) && terminate(b);
+}
+
+bool fc_fmt_put(struct fc_fmt_buf *b, const char *s, size_t n)
+{
+    return put(b, s, n) && terminate(b);
+}
+
 /* ---- sanitisation (Falco 0.44) ---- */
 
 /*
@@ -207,7 +228,7 @@ static bool put_val(struct fc_fmt_buf *b, uint32_t type, uint32_t ff, const stru
  * subparts": the longest prefix that could start a valid sequence, at
  * least one byte). *cp receives the code point of a valid sequence.
  */
-static int utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+int fc_utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 {
     unsigned char c = s[0];
     if (c < 0x80) {
@@ -245,7 +266,7 @@ static int utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
     return len;
 }
 
-static bool printable_cp(uint32_t cp)
+bool fc_utf8_printable(uint32_t cp)
 {
     if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
         return false;
@@ -254,13 +275,12 @@ static bool printable_cp(uint32_t cp)
     return (cp & 0xfffe) != 0xfffe;
 }
 
-/* Sanitises b->p[start, b->len) in place (the text may grow). */
-static bool sanitize(struct fc_fmt_buf *b, size_t start)
+bool fc_format_sanitize(struct fc_fmt_buf *b, size_t start)
 {
     size_t n = b->len - start, i = 0;
     const unsigned char *s = (const unsigned char *)b->p + start;
     uint32_t cp;
-    for (int l; i < n && (l = utf8_seq(s + i, n - i, &cp)) > 0 && printable_cp(cp);)
+    for (int l; i < n && (l = fc_utf8_seq(s + i, n - i, &cp)) > 0 && fc_utf8_printable(cp);)
         i += (size_t)l;
     if (i == n)
         return true; /* the usual case: nothing to replace */
@@ -274,8 +294,8 @@ static bool sanitize(struct fc_fmt_buf *b, size_t start)
     memmove(src, b->p + start + i, rest);
     char *d = b->p + start + i;
     for (size_t k = 0; k < rest;) {
-        int l = utf8_seq((const unsigned char *)src + k, rest - k, &cp);
-        if (l > 0 && printable_cp(cp)) {
+        int l = fc_utf8_seq((const unsigned char *)src + k, rest - k, &cp);
+        if (l > 0 && fc_utf8_printable(cp)) {
             memmove(d, src + k, (size_t)l);
             d += l;
             k += (size_t)l;
@@ -341,7 +361,8 @@ static int put_field(struct fc_ctx *c, const struct fc_out_tok *tok, uint32_t fl
     }
     if (list && !put(b, ")", 1))
         return -ENOMEM;
-    if ((flags & FC_FMT_SANITIZE) && !(fd->flags & FC_FF_PLUGIN_CONTAINER) && !sanitize(b, start))
+    if ((flags & FC_FMT_SANITIZE) && !(fd->flags & FC_FF_PLUGIN_CONTAINER) &&
+        !fc_format_sanitize(b, start))
         return -ENOMEM;
     return 1;
 }
@@ -546,8 +567,10 @@ static int add_fref(struct fc_format *f, const struct fc_field_ref *r, uint32_t 
         /* The time the engine prints: sysdig's default and Falco's
          * time_format_iso_8601 choice. */
         fr.field = flags & FC_FMT_ISO8601 ? FC_F_EVT_TIME_ISO8601 : FC_F_EVT_TIME;
-    } else if (r->field->id == FC_F_PROC_APID && r->argkind == FC_ARGV_NONE) {
-        /* proc.apid without index prints the process's own pid (§2.8). */
+    } else if ((r->field->id == FC_F_PROC_APID || r->field->id == FC_F_PROC_AENV) &&
+               r->argkind == FC_ARGV_NONE) {
+        /* proc.apid and proc.aenv without argument print the process's
+         * own pid and environment (§2.8): ancestor 0. */
         fr.argkind = FC_ARGV_INDEX;
         fr.index = 0;
     }

@@ -137,6 +137,19 @@ static const char *value_at(const struct fvec *fv, const struct fc_fref *f, uint
             a.field = nets[k].addr;
             return value_at(fv, &a, i);
         }
+    /* fd.ip & co. not given: position 0 is the client end, 1 the server's. */
+    static const struct {
+        uint32_t either, cli, srv;
+    } ends[] = {{FC_F_FD_IP, FC_F_FD_CIP, FC_F_FD_SIP},
+                {FC_F_FD_NET, FC_F_FD_CIP, FC_F_FD_SIP},
+                {FC_F_FD_PORT, FC_F_FD_CPORT, FC_F_FD_SPORT},
+                {FC_F_FD_PROTO, FC_F_FD_CPORT, FC_F_FD_SPORT}};
+    for (size_t k = 0; k < sizeof(ends) / sizeof(*ends); k++)
+        if (f->field == ends[k].either && i < 2) {
+            struct fc_fref a = *f;
+            a.field = i == 0 ? ends[k].cli : ends[k].srv;
+            return value_at(fv, &a, 0);
+        }
     if (f->argkind != FC_ARGV_NONE || !is_ancestor_field(f->field))
         return NULL;
     /* Any-ancestor read: the indexed entries from level 1 up. */

@@ -254,8 +254,10 @@ static void tables_init(void)
         g_fdpos[c] = -1;
         if (!(ei->flags & (EF_USES_FD | EF_DESTROYS_FD)))
             continue;
-        if (ei->dir == EV_DIR_E)
-            g_fdpos[c] = ei->nparams > 0 && ei->params[0].type == PT_FD ? 0 : -1;
+        if (ei->dir == EV_DIR_E) /* the first parameter; mmap's fd comes later */
+            g_fdpos[c] = ei->nparams > 0 && ei->params[0].type == PT_FD
+                             ? 0
+                             : (int8_t)ev_param_index(c, "fd");
         else if (!(ei->flags & EF_CREATES_FD) || g_kind[c] == K_DUP || g_kind[c] == K_FCNTL)
             g_fdpos[c] = exit_fdpos(c);
     }
@@ -276,7 +278,7 @@ struct pv sp_get(const struct thr *t, const struct scap_event *ev, enum sp which
     int i = sp_index(ev->type, which);
     if (i >= 0 && (uint32_t)i < ev->nparams && ev->len[i] > 0)
         return (struct pv){ev->param[i], ev->len[i]};
-    if (t && ev->type % 2 == 1 && t->enter.type == ev->type - 1) {
+    if (t && ev->type % 2 == 1 && t->enter.type == ev->type - 1 && !t->enter.used_at) {
         i = sp_index(t->enter.type, which);
         if (i >= 0 && i < t->enter.n && t->enter.len[i] > 0)
             return (struct pv){(const uint8_t *)t->enter.buf.p + t->enter.off[i], t->enter.len[i]};
@@ -380,6 +382,7 @@ static void save_enter(struct thr *t, const struct scap_event *ev)
     }
     e->n = (uint8_t)n;
     e->type = ev->type;
+    e->used_at = 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -998,6 +1001,39 @@ static void group_del(struct fc_state *st, const char *cid, uint32_t gid)
     st->stats.groups--;
 }
 
+/* Drops the users and groups of one container (its init exited). */
+static void ug_drop_container(struct fc_state *st, const char *cid)
+{
+    for (int i = 0; i < ST_UG_BUCKETS; i++) {
+        for (struct urec **pp = &st->ub[i]; *pp;) {
+            struct urec *u = *pp;
+            if (!cid_eq(u->cid, cid)) {
+                pp = &u->hnext;
+                continue;
+            }
+            *pp = u->hnext;
+            sb_free(&u->name);
+            sb_free(&u->home);
+            sb_free(&u->shell);
+            free(u->cid);
+            free(u);
+            st->stats.users--;
+        }
+        for (struct grec **pp = &st->gr[i]; *pp;) {
+            struct grec *g = *pp;
+            if (!cid_eq(g->cid, cid)) {
+                pp = &g->hnext;
+                continue;
+            }
+            *pp = g->hnext;
+            sb_free(&g->name);
+            free(g->cid);
+            free(g);
+            st->stats.groups--;
+        }
+    }
+}
+
 static void ug_clear(struct fc_state *st)
 {
     for (int i = 0; i < ST_UG_BUCKETS; i++) {
@@ -1093,6 +1129,7 @@ void fc_state_free(struct fc_state *st)
     ug_clear(st);
     st_containers_free(st);
     free(st->ifaces);
+    free(st->switch_ts);
     free(st->tb);
     free(st->gb);
     free(st->exited);
@@ -1116,10 +1153,62 @@ static void thr_update_container(struct thr *t)
     sb_set(&t->t.container_id, id, n);
 }
 
-/* cgroups as the capture carries them ("subsys=path" items) */
+/* The controller name libsinsp stores for a "subsys=path" item (§2.2):
+ * without a "_cgroup" suffix, and perf, mem and io under the names
+ * cgroup v1 gives them. *len is the name's length in and out. */
+static const char *cgroup_subsys(const char *s, size_t *len)
+{
+    static const char *const renames[][2] = {
+        {"perf", "perf_event"},
+        {"mem", "memory"},
+        {"io", "blkio"},
+    };
+    static const char suffix[] = "_cgroup";
+    size_t n = *len, sl = sizeof(suffix) - 1;
+    if (n > sl && !memcmp(s + n - sl, suffix, sl))
+        n -= sl;
+    *len = n;
+    for (size_t i = 0; i < sizeof(renames) / sizeof(renames[0]); i++)
+        if (strlen(renames[i][0]) == n && !memcmp(s, renames[i][0], n)) {
+            *len = strlen(renames[i][1]);
+            return renames[i][1];
+        }
+    return s;
+}
+
+/* Stores a cgroup list (NUL-separated "subsys=path" items as events and
+ * capture blocks carry it) with the controller names normalized: one pass
+ * to size the result, one to write it into the thread's own buffer. */
 static void set_cgroups(struct thr *t, const char *p, size_t n)
 {
-    sb_set_list(&t->t.cgroups, p, n);
+    struct fc_sb *dst = &t->t.cgroups;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t out = 0, items = 0;
+        for (size_t i = 0; i < n;) {
+            const char *it = p + i;
+            size_t il = strnlen(it, n - i);
+            const char *eq = memchr(it, '=', il);
+            size_t sl = eq ? (size_t)(eq - it) : il;
+            const char *sub = eq ? cgroup_subsys(it, &sl) : it;
+            size_t rest = eq ? il - (size_t)(eq - it) : 0;
+            if (pass) {
+                memcpy(dst->p + out, sub, sl);
+                memcpy(dst->p + out + sl, eq ? eq : "", rest);
+                dst->p[out + sl + rest] = 0;
+            }
+            out += sl + rest + 1;
+            items++;
+            i += il + 1;
+        }
+        if (!pass) {
+            if (!sb_set(dst, "", 0) || !sb_reserve(dst, out))
+                return;
+            continue;
+        }
+        dst->p[out] = 0;
+        dst->len = (uint32_t)out;
+        dst->n = (uint32_t)items;
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -1295,9 +1384,11 @@ int fc_state_load_scap(struct fc_state *st, const struct scap_reader *r)
                     if (!f->name.len)
                         st_fd_render_name(f);
                 } else if (f->type == FC_FD_IPV4_SERVSOCK || f->type == FC_FD_IPV6_SERVSOCK) {
-                    f->flags |= FC_FDF_ROLE_SERVER;
+                    /* no role: only bind makes a listening socket a server */
                     if (!f->name.len)
                         st_fd_render_name(f);
+                } else if (f->type == FC_FD_UNIX_SOCK) {
+                    f->flags |= f->name.len ? FC_FDF_ROLE_SERVER : FC_FDF_ROLE_CLIENT;
                 }
             }
     free(listening);
@@ -1647,6 +1738,8 @@ static void parse_procexit(struct fc_state *st, struct thr *t, const struct scap
         if (t->grp && t->grp->nalive)
             t->grp->nalive--;
     }
+    if (st->opts.live && t->t.container_id.len && t->t.vtid == 1 && t->t.vpid == 1)
+        ug_drop_container(st, fc_sb_str(&t->t.container_id));
     st->exited[st->exited_pos].ptid = t->t.ptid;
     st->exited[st->exited_pos].tid = t->t.tid;
     st->exited[st->exited_pos].ts = ev->ts;
@@ -1657,10 +1750,34 @@ static void parse_procexit(struct fc_state *st, struct thr *t, const struct scap
 }
 
 /* the switched-out thread's page faults; memory counters are per process */
-static void parse_switch(struct fc_state *st, struct thr *t, const struct scap_event *ev)
+/* thread.exectime: the time since the previous switch on the event's CPU
+ * (libsinsp keeps one timestamp per CPU); the table grows to the highest
+ * CPU seen, once. */
+static uint64_t switch_exectime(struct fc_state *st, const struct scap_event *ev)
 {
+    if (ev->cpu >= st->nswitch_cpus) {
+        uint32_t n = ev->cpu + 1u;
+        if (st->has_machine && st->machine.num_cpus > n && st->machine.num_cpus <= 65536)
+            n = st->machine.num_cpus;
+        uint64_t *v = realloc(st->switch_ts, n * sizeof(*v));
+        if (!v)
+            return 0;
+        memset(v + st->nswitch_cpus, 0, (n - st->nswitch_cpus) * sizeof(*v));
+        st->switch_ts = v;
+        st->nswitch_cpus = n;
+    }
+    uint64_t last = st->switch_ts[ev->cpu];
+    st->switch_ts[ev->cpu] = ev->ts;
+    return last ? ev->ts - last : 0;
+}
+
+static void parse_switch(struct fc_state *st, struct thr *t, const struct scap_event *ev,
+                         struct fc_pevent *pe)
+{
+    pe->exectime = switch_exectime(st, ev);
     if (!t)
         return;
+    t->t.totexectime += pe->exectime;
     get_u64(NULL, ev, SP_PGFT_MAJ, &t->t.pfmajor);
     get_u64(NULL, ev, SP_PGFT_MIN, &t->t.pfminor);
     struct thr *m = st_main(st, t);
@@ -1790,7 +1907,8 @@ static void parse_process(struct fc_state *st, struct thr *t, const struct scap_
 /* ------------------------------------------------------------------ */
 /* meta events */
 
-static void parse_meta(struct fc_state *st, const struct scap_event *ev, enum st_kind k)
+static void parse_meta(struct fc_state *st, const struct scap_event *ev, enum st_kind k,
+                       struct fc_pevent *pe)
 {
     struct pv cid = sp_get(NULL, ev, SP_CONTAINER_ID);
     char idbuf[80] = "";
@@ -1807,16 +1925,16 @@ static void parse_meta(struct fc_state *st, const struct scap_event *ev, enum st
     case K_CONTAINER: {
         struct pv j = sp_get(NULL, ev, SP_JSON);
         if (j.p) {
-            st_container_json(st, (const char *)j.p, pv_strlen(j));
+            pe->container = st_container_json(st, (const char *)j.p, pv_strlen(j), false);
         } else {
             struct pv id = sp_get(NULL, ev, SP_CID), im = sp_get(NULL, ev, SP_IMAGE);
             uint64_t type = 0;
             pv_u64(sp_get(NULL, ev, SP_TYPE), &type);
             if (id.p)
-                st_container_add_simple(st, (const char *)id.p, pv_strlen(id), (uint32_t)type,
-                                        name.p ? (const char *)name.p : "",
-                                        name.p ? pv_strlen(name) : 0,
-                                        im.p ? (const char *)im.p : "", im.p ? pv_strlen(im) : 0);
+                pe->container = st_container_add_simple(
+                    st, (const char *)id.p, pv_strlen(id), (uint32_t)type,
+                    name.p ? (const char *)name.p : "", name.p ? pv_strlen(name) : 0,
+                    im.p ? (const char *)im.p : "", im.p ? pv_strlen(im) : 0);
         }
         break;
     }
@@ -1855,6 +1973,31 @@ static void parse_meta(struct fc_state *st, const struct scap_event *ev, enum st
  * cannot ask /proc whether an idle tid still exists: idle means gone.
  * Removing one entry can erase another (its dead leader), so the tids are
  * collected first. Runs every 20 minutes of capture time. */
+/* One CPU figure of thread.cpu*: the growth of a procinfo total since the
+ * thread's previous procinfo, capped at 100, as libsinsp computes it (0
+ * the first time). */
+static double cpu_delta(uint64_t *prev, uint64_t now)
+{
+    double d = *prev ? (double)(now - *prev) : 0;
+    *prev = now;
+    return d > 100 ? 100 : d;
+}
+
+/* procinfo: the thread it names (never created for it) and its CPU use. */
+static void parse_procinfo(struct fc_state *st, const struct scap_event *ev, struct fc_pevent *pe)
+{
+    struct thr *t = st_thread(st, (int64_t)ev->tid);
+    if (!t)
+        return;
+    uint64_t usr = 0, sys = 0;
+    get_u64(NULL, ev, SP_CPU_USR, &usr);
+    get_u64(NULL, ev, SP_CPU_SYS, &sys);
+    pe->cpu = cpu_delta(&t->t.procinfo_prev[0], usr + sys);
+    pe->cpu_user = cpu_delta(&t->t.procinfo_prev[1], usr);
+    pe->cpu_system = cpu_delta(&t->t.procinfo_prev[2], sys);
+    pe->thr = &t->t;
+}
+
 static void purge(struct fc_state *st, uint64_t now)
 {
     int64_t *tids = malloc((size_t)st->nthreads * sizeof(*tids) + 1);
@@ -1922,11 +2065,17 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
         memcpy(st->async_name, ev->param[1], n);
         st->async_name[n] = 0;
         pe->evname = st->async_name;
-        if (!strcmp(st->async_name, "container") && ev->len[2] > 0)
-            st_container_json(st, (const char *)ev->param[2], ev->len[2]);
+        bool added = !strcmp(st->async_name, "container");
+        if ((added || !strcmp(st->async_name, "container_removed")) && ev->len[2] > 0)
+            pe->container = st_container_json(st, (const char *)ev->param[2], ev->len[2], !added);
+    }
+    if (ev->type == PPME_PROCINFO_E && ev->tid != UINT64_MAX) {
+        parse_procinfo(st, ev, pe);
+        pe->first_ts = st->first_ts;
+        return;
     }
     if (is_meta(ev) && k != K_PROCEXIT) {
-        parse_meta(st, ev, k);
+        parse_meta(st, ev, k, pe);
         pe->first_ts = st->first_ts;
         return;
     }
@@ -1996,7 +2145,7 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
             parse_procexit(st, t, ev);
             break;
         case K_SWITCH:
-            parse_switch(st, t, ev);
+            parse_switch(st, t, ev, pe);
             break;
         case K_NONE:
             break;
@@ -2008,6 +2157,14 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
             else
                 parse_process(st, t, ev, k, pe);
         }
+    }
+    /* an enter pairs with one exit: a later exit of the same syscall
+     * without its own enter (a dropped one) must not read it again; this
+     * exit's extractors still can (fc_state_enter_param) */
+    if (dir_x) {
+        struct thr *self = st_thread(st, tid);
+        if (self && self->enter.type == ev->type - 1 && !self->enter.used_at)
+            self->enter.used_at = pe->num;
     }
     if (pe->fd && name_before) {
         uint64_t h = 0;
@@ -2028,6 +2185,21 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
 
 /* ------------------------------------------------------------------ */
 /* lookups */
+
+bool fc_state_enter_param(const struct fc_pevent *pe, const char *name, const uint8_t **p,
+                          uint32_t *len)
+{
+    const struct thr *t = pe && pe->ev ? st_thread(pe->st, (int64_t)pe->ev->tid) : NULL;
+    if (!t || pe->ev->type % 2 != 1 || t->enter.type != pe->ev->type - 1 ||
+        (t->enter.used_at && t->enter.used_at != pe->num))
+        return false;
+    int i = ev_param_index(t->enter.type, name);
+    if (i < 0 || i >= t->enter.n || !t->enter.len[i])
+        return false;
+    *p = (const uint8_t *)t->enter.buf.p + t->enter.off[i];
+    *len = t->enter.len[i];
+    return true;
+}
 
 struct fc_thread *fc_state_thread(const struct fc_state *st, int64_t tid)
 {
@@ -2087,7 +2259,9 @@ bool st_addr_is_local(const struct fc_state *st, int family, const uint8_t *addr
         bool v4 = f->type == 1 || f->type == 3;
         if (family == 4 && v4 && !memcmp(f->addr, addr, 4))
             return true;
-        if (family == 6 && !v4 && !memcmp(f->addr, addr, 16))
+        /* IPv6: the same /64 as an interface, as libsinsp compares them;
+         * so :: (unbound) matches ::1 */
+        if (family == 6 && !v4 && !memcmp(f->addr, addr, 8))
             return true;
     }
     return false;
@@ -2129,10 +2303,13 @@ static bool parse_ip4(const char *ip, uint8_t out[4])
  * thread's is its container's IP plus those. While the container's IP is
  * unknown (no metadata yet) it is the IP of any known container; a runtime
  * that reported 0.0.0.0 (host network, pod member) adds the host's
- * interfaces to that, as sysdig does on the corpus. */
+ * interfaces to that, as sysdig does on the corpus. IPv6 addresses of
+ * container threads are never local. */
 bool fc_state_is_local(const struct fc_state *st, const struct fc_thread *t, int family,
                        const uint8_t *addr)
 {
+    if (t && t->container_id.len && family == 6)
+        return false; /* libsinsp has no IPv6 networking for containers */
     if (t && t->container_id.len) {
         uint8_t ip[4];
         const struct fc_container *c = st_container_find(st, fc_sb_str(&t->container_id));

@@ -258,13 +258,14 @@ enum cstr {
     CS_HOST_PID,
     CS_HOST_NET,
     CS_HOST_IPC,
+    CS_SANDBOX,
     CS_COUNT
 };
 
 struct cont {
     struct fc_container c;
     struct fc_sb s[CS_COUNT];
-    struct fc_sb labels, mounts;
+    struct fc_sb labels, mounts, pod_labels;
     struct cont *next;
 };
 
@@ -294,8 +295,10 @@ static void cont_publish(struct cont *k)
     c->host_pid = fc_sb_str(&k->s[CS_HOST_PID]);
     c->host_network = fc_sb_str(&k->s[CS_HOST_NET]);
     c->host_ipc = fc_sb_str(&k->s[CS_HOST_IPC]);
+    c->pod_sandbox_id = fc_sb_str(&k->s[CS_SANDBOX]);
     c->labels = &k->labels;
     c->mounts = &k->mounts;
+    c->pod_labels = &k->pod_labels;
 }
 
 static struct cont *cont_get(struct fc_state *st, const char *id, size_t n)
@@ -322,17 +325,44 @@ static void cont_set_type(struct cont *k, uint64_t type)
             type < sizeof(type_names) / sizeof(type_names[0]) ? type_names[type] : "");
 }
 
-void st_container_add_simple(struct fc_state *st, const char *id, size_t idlen, uint32_t type,
-                             const char *name, size_t nlen, const char *image, size_t ilen)
+const struct fc_container *st_container_add_simple(struct fc_state *st, const char *id,
+                                                   size_t idlen, uint32_t type, const char *name,
+                                                   size_t nlen, const char *image, size_t ilen)
 {
     struct cont *k = cont_get(st, id, idlen);
     if (!k)
-        return;
+        return NULL;
     cont_set_type(k, type);
     sb_set(&k->s[CS_NAME], name, nlen);
     sb_set(&k->s[CS_IMAGE], image, ilen);
     k->c.has_metadata = true;
     cont_publish(k);
+    return &k->c;
+}
+
+static void cont_free(struct cont *k)
+{
+    for (int i = 0; i < CS_COUNT; i++)
+        free(k->s[i].p);
+    free(k->labels.p);
+    free(k->mounts.p);
+    free(k->pod_labels.p);
+    free(k);
+}
+
+/* The runtime reported the container gone: its record goes with it. */
+static void cont_remove(struct fc_state *st, const char *id, size_t n)
+{
+    if (!st->conts)
+        return;
+    for (struct cont **pp = &st->conts->head; *pp; pp = &(*pp)->next)
+        if ((*pp)->s[CS_ID].len == n && !memcmp((*pp)->s[CS_ID].p, id, n)) {
+            struct cont *k = *pp;
+            *pp = k->next;
+            cont_free(k);
+            st->stats.containers--;
+            return;
+        }
 }
 
 void st_containers_free(struct fc_state *st)
@@ -342,11 +372,7 @@ void st_containers_free(struct fc_state *st)
     struct cont *k = st->conts->head;
     while (k) {
         struct cont *nx = k->next;
-        for (int i = 0; i < CS_COUNT; i++)
-            free(k->s[i].p);
-        free(k->labels.p);
-        free(k->mounts.p);
-        free(k);
+        cont_free(k);
         k = nx;
     }
     free(st->conts);
@@ -627,16 +653,19 @@ static const struct {
     {"host_pid", CS_HOST_PID},
     {"host_network", CS_HOST_NET},
     {"host_ipc", CS_HOST_IPC},
+    {"pod_sandbox_id", CS_SANDBOX},
 };
 
-void st_container_json(struct fc_state *st, const char *json, size_t len)
+const struct fc_container *st_container_json(struct fc_state *st, const char *json, size_t len,
+                                             bool removed)
 {
     struct jr j = {json, json + len, 0};
     char key[64];
     size_t kl;
+    const struct fc_container *stored = NULL;
     if (!lit(&j, '{') || !jstr(&j, key, sizeof(key), &kl) || strcmp(key, "container") ||
         !lit(&j, ':') || !lit(&j, '{'))
-        return;
+        return NULL;
     /* collect into a scratch record, then store under its id */
     struct cont tmp = {0};
     bool privileged = false, have_type = false;
@@ -671,6 +700,9 @@ void st_container_json(struct fc_state *st, const char *json, size_t len)
             } else if (!strcmp(key, "labels")) {
                 if (!jlabels(&j, &tmp.labels))
                     goto out;
+            } else if (!strcmp(key, "pod_sandbox_labels")) {
+                if (!jlabels(&j, &tmp.pod_labels))
+                    goto out;
             } else if (!strcmp(key, "Mounts")) {
                 if (!jmounts(&j, &tmp.mounts))
                     goto out;
@@ -679,7 +711,9 @@ void st_container_json(struct fc_state *st, const char *json, size_t len)
             }
         } while (lit(&j, ','));
     }
-    if (tmp.s[CS_ID].len) {
+    if (tmp.s[CS_ID].len && removed) {
+        cont_remove(st, tmp.s[CS_ID].p, tmp.s[CS_ID].len);
+    } else if (tmp.s[CS_ID].len) {
         struct cont *c = cont_get(st, tmp.s[CS_ID].p, tmp.s[CS_ID].len);
         if (c) {
             for (int i = 1; i < CS_COUNT; i++)
@@ -687,11 +721,13 @@ void st_container_json(struct fc_state *st, const char *json, size_t len)
                     sb_copy(&c->s[i], &tmp.s[i]);
             sb_copy(&c->labels, &tmp.labels);
             sb_copy(&c->mounts, &tmp.mounts);
+            sb_copy(&c->pod_labels, &tmp.pod_labels);
             if (have_type)
                 cont_set_type(c, type);
             c->c.privileged = privileged;
             c->c.has_metadata = true;
             cont_publish(c);
+            stored = &c->c;
         }
     }
 out:
@@ -699,4 +735,6 @@ out:
         free(tmp.s[i].p);
     free(tmp.labels.p);
     free(tmp.mounts.p);
+    free(tmp.pod_labels.p);
+    return stored;
 }

@@ -371,6 +371,32 @@ static void parse_bind(struct fc_state *st, struct thr *t, const struct scap_eve
     }
 }
 
+/* A parameter of the event itself, never of its enter half. */
+static struct pv own_param(const struct scap_event *ev, enum sp which)
+{
+    int i = sp_index(ev->type, which);
+    if (i < 0 || (uint32_t)i >= ev->nparams || !ev->len[i])
+        return (struct pv){NULL, 0};
+    return (struct pv){ev->param[i], ev->len[i]};
+}
+
+/* A parameter of the thread's stored enter half of ev's syscall. */
+static struct pv enter_param(const struct thr *t, const struct scap_event *ev, enum sp which)
+{
+    if (!t || t->enter.type != ev->type - 1 || t->enter.used_at)
+        return (struct pv){NULL, 0};
+    int i = sp_index(t->enter.type, which);
+    if (i < 0 || i >= t->enter.n || !t->enter.len[i])
+        return (struct pv){NULL, 0};
+    return (struct pv){(const uint8_t *)t->enter.buf.p + t->enter.off[i], t->enter.len[i]};
+}
+
+static bool same_dest(const struct sock *x, const struct sock *y)
+{
+    return x->family == y->family && x->dport == y->dport &&
+           !memcmp(x->dip, y->dip, x->family == 6 ? 16 : 4);
+}
+
 static void parse_connect(struct fc_state *st, struct thr *t, const struct scap_event *ev,
                           struct fc_pevent *pe)
 {
@@ -379,9 +405,16 @@ static void parse_connect(struct fc_state *st, struct thr *t, const struct scap_
     struct fc_fd *f = pe->fd;
     if (!f || !ret0(ev, &res) || (res < 0 && res != EINPROGRESS_NEG))
         return;
-    struct sock s, a;
+    /* The address read at entry is what the kernel connected to; the
+     * exit's copy was read again from user memory afterwards and may have
+     * been changed in between (§3.3, TOCTOU). */
+    struct sock s, a, x;
     bool has_t = parse_tuple(sp_get(t, ev, SP_TUPLE), &s);
-    bool has_a = parse_addr(sp_get(t, ev, SP_ADDR), &a);
+    bool has_entry = parse_addr(enter_param(t, ev, SP_ADDR), &a);
+    bool has_exit = parse_addr(own_param(ev, SP_ADDR), &x);
+    if (!has_entry && has_exit)
+        a = x;
+    bool has_a = has_entry || has_exit;
     if (!has_t && !has_a)
         return;
     if (!has_t) {
@@ -389,7 +422,8 @@ static void parse_connect(struct fc_state *st, struct thr *t, const struct scap_
         memset(s.sip, 0, 16);
         s.sport = 0;
     } else if (has_a && s.family == a.family && s.family != 1 &&
-               all_zero(s.dip, s.family == 6 ? 16 : 4) && s.dport == 0) {
+               ((all_zero(s.dip, s.family == 6 ? 16 : 4) && s.dport == 0) ||
+                (has_entry && has_exit && same_dest(&s, &x)))) {
         memcpy(s.dip, a.dip, 16);
         s.dport = a.dport;
     }
@@ -651,13 +685,20 @@ static void parse_sendrecv(struct fc_state *st, struct thr *t, const struct scap
         return;
     if (serv && !has)
         return;
-    f->flags |= FC_FDF_CONNECTED;
+    /* connected only when it already was a connection socket: a datagram
+     * on a bound socket turns it into one without marking it */
+    if (!serv)
+        f->flags |= FC_FDF_CONNECTED;
     if (!has || (!serv && f->name.len && f->l4proto == FC_L4_TCP))
         return;
     if (serv) /* datagrams on a bound socket: a UDP server */
         f->l4proto = FC_L4_UDP;
     if (f->l4proto == FC_L4_UNKNOWN)
         f->l4proto = FC_L4_UDP;
+    /* The guess of §3.3 (server when the process holds the tuple's
+     * destination port and not its source port as a client port) runs in
+     * libsinsp after the tuple has been stored in this very entry, which
+     * then holds both ports: the guess always falls to the direction. */
     if (!(f->flags & (FC_FDF_ROLE_CLIENT | FC_FDF_ROLE_SERVER)))
         f->flags |= is_read ? FC_FDF_ROLE_SERVER : FC_FDF_ROLE_CLIENT;
     set_tuple(f, &s);

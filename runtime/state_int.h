@@ -93,7 +93,9 @@
     X(HOME, "home")                                                                                \
     X(SHELL, "shell")                                                                              \
     X(CONTAINER_ID, "container_id")                                                                \
-    X(NSTYPE, "nstype")
+    X(NSTYPE, "nstype")                                                                            \
+    X(CPU_USR, "cpu_usr")                                                                          \
+    X(CPU_SYS, "cpu_sys")
 
 enum sp {
 #define X(sym, name) SP_##sym,
@@ -115,6 +117,7 @@ struct pv {
 struct enter_copy {
     uint16_t type; /* 0xffff: none */
     uint8_t n;
+    uint64_t used_at; /* evt.num of the exit that consumed it; 0: not yet */
     uint32_t off[SCAP_MAX_PARAMS], len[SCAP_MAX_PARAMS];
     struct fc_sb buf;
 };
@@ -244,6 +247,8 @@ struct fc_state {
     struct scap_machine machine;
     bool has_machine;
     struct conts *conts;
+    uint64_t *switch_ts; /* per CPU: ts of the last switch event */
+    uint32_t nswitch_cpus;
     struct fc_state_stats stats;
     char scratch[8192];  /* path joins */
     char async_name[64]; /* evt.type of the last asyncevent */
@@ -301,10 +306,14 @@ void st_fd_render_name(struct fc_fd *f);
 /* Container id from a cgroup list ("subsys=path" items), written to out
  * (>= 65 bytes); "" when no matcher takes any path. */
 size_t st_cgroup_container_id(const struct fc_sb *cgroups, char *out, size_t cap);
-/* Parses a container event's JSON into the container table. */
-void st_container_json(struct fc_state *st, const char *json, size_t len);
-void st_container_add_simple(struct fc_state *st, const char *id, size_t idlen, uint32_t type,
-                             const char *name, size_t nlen, const char *image, size_t ilen);
+/* Parses a container event's JSON into the container table (removed: the
+ * runtime's deletion notice, which drops the record); the record stored,
+ * NULL when the JSON names none or on removal. */
+const struct fc_container *st_container_json(struct fc_state *st, const char *json, size_t len,
+                                             bool removed);
+const struct fc_container *st_container_add_simple(struct fc_state *st, const char *id,
+                                                   size_t idlen, uint32_t type, const char *name,
+                                                   size_t nlen, const char *image, size_t ilen);
 void st_containers_free(struct fc_state *st);
 const struct fc_container *st_container_find(const struct fc_state *st, const char *id);
 const char *st_container_ip(const struct fc_state *st, const char *id);

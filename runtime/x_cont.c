@@ -7,8 +7,11 @@
  * container.id, container.start_ts and container.duration have values.
  * The host answers like a record of its own: id, full id, name and type
  * "host", empty strings, false booleans, no labels and no mounts. k8s
- * fields come from the container's labels; the deprecated ones, which
- * needed the Kubernetes API, never have a value.
+ * fields come from the container's labels and pod sandbox data (a CRI
+ * container without the sandbox's data borrows it from the sandbox's own
+ * record); the deprecated ones, which needed the Kubernetes API, never
+ * have a value. On a container event itself the fields describe the
+ * container the event carries.
  */
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -34,8 +37,10 @@ static const struct fc_container host = {
     .host_pid = "",
     .host_network = "",
     .host_ipc = "",
+    .pod_sandbox_id = "",
     .labels = &no_items,
     .mounts = &no_items,
+    .pod_labels = &no_items,
     .has_metadata = true,
 };
 
@@ -257,33 +262,59 @@ static bool label_field(const struct fc_container *ct, const char *key, struct f
     return put_cstr(out, label_value(ct->labels, key, strlen(key)));
 }
 
+/* The record holding the pod sandbox data for ct: ct itself when it has a
+ * CNI result, else the sandbox container's record (keyed by the first 12
+ * characters of the sandbox id), else NULL (the host, containers outside
+ * a pod: the plugin then has no k8s.pod.ip either). */
+static const struct fc_container *sandbox_of(const struct fc_pevent *pe,
+                                             const struct fc_container *ct)
+{
+    if (*ct->cni_json)
+        return ct;
+    char id[13];
+    size_t n = strnlen(ct->pod_sandbox_id, 12);
+    memcpy(id, ct->pod_sandbox_id, n);
+    id[n] = 0;
+    if (!n)
+        return NULL;
+    return pe->st ? fc_state_container(pe->st, id) : NULL;
+}
+
 bool fc_x_cont(const struct fc_ctx *c, const struct fc_pevent *pe, const struct fc_fref *f,
                uint32_t i, struct fc_xv *out)
 {
     const struct fc_thread *t = pe->thr;
-    if (i != 0 || !t)
+    const struct fc_container *ct = pe->container;
+    if (i != 0 || (!t && !ct))
         return false;
-    bool on_host = t->container_id.len == 0;
 
-    switch (f->field) { /* known without metadata */
-    case FC_F_CONTAINER_ID:
-        return on_host ? put_cstr(out, "host")
-                       : put_str(out, t->container_id.p, t->container_id.len);
-    case FC_F_CONTAINER_START_TS:
-        return t->pidns_init_start_ts && put_num(out, t->pidns_init_start_ts);
-    case FC_F_CONTAINER_DURATION:
-        return t->pidns_init_start_ts && pe->ev &&
-               put_num(out, pe->ev->ts - t->pidns_init_start_ts);
-    default:
-        break;
-    }
-
-    const struct fc_container *ct = &host;
-    if (!on_host) {
-        ct = pe->st ? fc_state_container(pe->st, fc_sb_str(&t->container_id)) : NULL;
-        if (!ct || !ct->has_metadata)
+    if (ct) { /* a container event: its record, no thread's times */
+        if (f->field == FC_F_CONTAINER_START_TS || f->field == FC_F_CONTAINER_DURATION)
             return false;
+        if (f->field == FC_F_CONTAINER_ID)
+            return put_cstr(out, ct->id);
+    } else {
+        bool on_host = t->container_id.len == 0;
+        switch (f->field) { /* known without metadata */
+        case FC_F_CONTAINER_ID:
+            return on_host ? put_cstr(out, "host")
+                           : put_str(out, t->container_id.p, t->container_id.len);
+        case FC_F_CONTAINER_START_TS:
+            return t->pidns_init_start_ts && put_num(out, t->pidns_init_start_ts);
+        case FC_F_CONTAINER_DURATION:
+            return t->pidns_init_start_ts && pe->ev &&
+                   put_num(out, pe->ev->ts - t->pidns_init_start_ts);
+        default:
+            break;
+        }
+        ct = &host;
+        if (!on_host) {
+            ct = pe->st ? fc_state_container(pe->st, fc_sb_str(&t->container_id)) : NULL;
+            if (!ct || !ct->has_metadata)
+                return false;
+        }
     }
+    const struct fc_container *sb;
 
     switch (f->field) {
     case FC_F_CONTAINER_FULL_ID:
@@ -303,11 +334,13 @@ bool fc_x_cont(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
     case FC_F_CONTAINER_IMAGE_DIGEST:
         return put_cstr(out, ct->image_digest);
     case FC_F_CONTAINER_IP:
-    case FC_F_K8S_POD_IP:
         return put_cstr(out, ct->ip);
     case FC_F_CONTAINER_CNI_JSON:
-    case FC_F_K8S_POD_CNI_JSON:
         return put_cstr(out, ct->cni_json);
+    case FC_F_K8S_POD_IP:
+        return (sb = sandbox_of(pe, ct)) && put_cstr(out, sb->ip);
+    case FC_F_K8S_POD_CNI_JSON:
+        return (sb = sandbox_of(pe, ct)) && put_cstr(out, sb->cni_json);
     case FC_F_CONTAINER_PRIVILEGED:
         return put_num(out, ct->privileged);
     case FC_F_CONTAINER_HOST_PID:
@@ -336,13 +369,24 @@ bool fc_x_cont(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
     case FC_F_K8S_POD_ID:
     case FC_F_K8S_POD_UID:
         return label_field(ct, "io.kubernetes.pod.uid", out);
-    case FC_F_K8S_POD_SANDBOX_ID:
+    case FC_F_K8S_POD_SANDBOX_ID: /* the short form: 12 characters */
+        return put_str(out, ct->pod_sandbox_id, strnlen(ct->pod_sandbox_id, 12));
     case FC_F_K8S_POD_FULL_SANDBOX_ID:
+        return put_cstr(out, ct->pod_sandbox_id);
     case FC_F_K8S_POD_LABELS:
-        /* The state keeps no pod sandbox data: only the host's empty
-         * answers are known. */
-        return on_host && put_str(out, "", 0);
-    default: /* k8s.pod.label, the deprecated fields */
+        sb = sandbox_of(pe, ct);
+        return render_labels(c, (sb ? sb : ct)->pod_labels, out);
+    case FC_F_K8S_POD_LABEL: {
+        if (!f->key)
+            return false;
+        const char *v = NULL;
+        if ((sb = sandbox_of(pe, ct)))
+            v = label_value(sb->pod_labels, f->key, f->key_len);
+        if (!v)
+            v = label_value(ct->pod_labels, f->key, f->key_len);
+        return put_cstr(out, v);
+    }
+    default: /* the deprecated fields */
         return false;
     }
 }

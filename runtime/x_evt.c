@@ -153,23 +153,37 @@ static bool ok_join(const struct fc_ctx *c, struct fc_xv *out, const char *base,
     return ok_copy(c, out, buf, n);
 }
 
+/* The syscall a generic event stands for: its ID, or, when the writer did
+ * not know the syscall (ID 0) and the event carries the native number,
+ * that number read as x86_64, as libsinsp does for captures (only right
+ * for captures taken on x86_64). NULL for IDs past the table. */
+static const char *generic_name(const struct scap_event *ev)
+{
+    int64_t id, native;
+    if (!fc_param_int(ev, 0, &id))
+        return NULL;
+    if (id == PPM_SC_UNKNOWN && fc_param_int(ev, 1, &native))
+        id = ev_sc_from_x86_64((int)(uint16_t)native);
+    return id >= 0 && id < PPM_SC_MAX ? ev_sc_name((int)id) : NULL;
+}
+
 /* The event name as evt.type shows it: generic events by their syscall,
  * asyncevent by the name it carries. */
 static const char *type_name(const struct fc_pevent *pe, uint32_t *len)
 {
     const struct scap_event *ev = pe->ev;
-    if (pe->evname) {
-        *len = (uint32_t)strlen(pe->evname);
-        return pe->evname;
-    }
     if (ev->type == PPME_GENERIC_E || ev->type == PPME_GENERIC_X) {
-        int64_t id;
-        const char *name = fc_param_int(ev, 0, &id) ? ev_sc_name((int)id) : NULL;
+        const char *name = generic_name(ev);
         if (name) {
             *len = (uint32_t)strlen(name);
             return name;
         }
-    } else if (ev->type == PPME_ASYNCEVENT_E) {
+    }
+    if (pe->evname) {
+        *len = (uint32_t)strlen(pe->evname);
+        return pe->evname;
+    }
+    if (ev->type == PPME_ASYNCEVENT_E) {
         const char *name = param_str(ev, "name", len);
         if (name)
             return name;
@@ -201,6 +215,56 @@ static bool ok_time(const struct fc_ctx *c, struct fc_xv *out, uint64_t ts, enum
         n += (size_t)snprintf(buf + n, sizeof(buf) - n, ".%09llu+0000",
                               (unsigned long long)(ts % NS));
     return ok_copy(c, out, buf, n);
+}
+
+/* ---- evt.deltatime* ----
+ *
+ * libsinsp keeps the previous timestamp inside each filter check object:
+ * the delta is to the last event that *field occurrence* was read on, 0 the
+ * first time (state-model.md §6). Our field references are const and the
+ * ABI has nowhere to keep per-reference data, so the memory lives here, in
+ * a fixed per-thread table keyed by the reference's address together with
+ * the state it was read with: a new state (another capture, a reloaded
+ * engine) starts every reference over. The event number makes a second
+ * read within one event (a count, then the value) see the same delta.
+ * Nothing is allocated. A reference that finds no free slot among the few
+ * probed takes over the first one; the reference it evicts restarts at 0.
+ */
+#define DT_SLOTS 256u
+#define DT_PROBES 8u
+
+struct dt_slot {
+    const struct fc_fref *f; /* NULL: free */
+    const struct fc_state *st;
+    uint64_t num;   /* event the delta below belongs to */
+    uint64_t ts;    /* that event's timestamp */
+    uint64_t delta; /* its delta to the one before */
+};
+
+static _Thread_local struct dt_slot dt_table[DT_SLOTS];
+
+static uint64_t deltatime(const struct fc_pevent *pe, const struct fc_fref *f)
+{
+    uintptr_t h = (uintptr_t)f;
+    h = (h >> 4) ^ (h >> 13);
+    struct dt_slot *s = NULL, *spare = NULL;
+    for (uint32_t k = 0; k < DT_PROBES && !s; k++) {
+        struct dt_slot *c = &dt_table[(h + k) % DT_SLOTS];
+        if (c->f == f && c->st == pe->st)
+            s = c;
+        else if (!spare && (!c->f || c->st != pe->st))
+            spare = c; /* free, or left by a state no longer in use */
+    }
+    uint64_t ts = pe->ev->ts;
+    if (!s) {
+        s = spare ? spare : &dt_table[h % DT_SLOTS];
+        *s = (struct dt_slot){.f = f, .st = pe->st, .num = pe->num, .ts = ts, .delta = 0};
+    } else if (s->num != pe->num) {
+        s->delta = ts - s->ts; /* unsigned, as libsinsp: a step back wraps */
+        s->ts = ts;
+        s->num = pe->num;
+    }
+    return s->delta;
 }
 
 /* ---- evt.category ---- */
@@ -777,6 +841,12 @@ bool fc_x_evt(const struct fc_ctx *c, const struct fc_pevent *pe, const struct f
                            : id == FC_F_EVT_RELTIME_S ? rel / NS
                                                       : rel % NS);
     }
+    case FC_F_EVT_DELTATIME:
+        return ok_num(out, deltatime(pe, f));
+    case FC_F_EVT_DELTATIME_S:
+        return ok_num(out, deltatime(pe, f) / NS);
+    case FC_F_EVT_DELTATIME_NS:
+        return ok_num(out, deltatime(pe, f) % NS);
     case FC_F_EVT_SOURCE:
         /* Plugin events belong to their plugin's source, which is not ours. */
         return ev->type != PPME_PLUGINEVENT_E && ok_cstr(out, "syscall");
@@ -902,9 +972,8 @@ bool fc_x_evt(const struct fc_ctx *c, const struct fc_pevent *pe, const struct f
     case FC_F_FS_PATH_TARGETRAW:
         return fs_path(c, pe, id, out);
     default:
-        /* evt.pluginname/plugininfo (no plugins here), evt.deltatime* (state
-         * per field instance), evt.around (compared by the engine): no
-         * value. */
+        /* evt.pluginname/plugininfo (no plugins here), evt.around (compared
+         * by the engine): no value. */
         return false;
     }
 }

@@ -176,13 +176,39 @@ static const char *dirfd_base(const struct fc_pevent *pe, const char *name, uint
 
 #define PATH_CAP 4200 /* fc_path_join's 4096 limit plus its too-long marker */
 
+/* The path and dirfd of a legacy openat exit, from its stored enter. */
+static const char *openat_enter_args(const struct fc_pevent *pe, uint32_t *nlen, int64_t *dirfd)
+{
+    const uint8_t *p, *d;
+    uint32_t n, dn;
+    if (!pe->st || !fc_state_enter_param(pe, "name", &p, &n) ||
+        !fc_state_enter_param(pe, "dirfd", &d, &dn))
+        return NULL;
+    if (dn == 8) {
+        memcpy(dirfd, d, 8);
+    } else if (dn == 4) {
+        int32_t v;
+        memcpy(&v, d, 4);
+        *dirfd = v;
+    } else {
+        return NULL;
+    }
+    const uint8_t *nul = memchr(p, '\0', n);
+    *nlen = nul ? (uint32_t)(nul - p) : n;
+    return (const char *)p;
+}
+
 static bool openat_name(const struct fc_ctx *c, const struct fc_pevent *pe, bool raw,
                         struct fc_xv *out)
 {
     uint32_t nlen = 0;
-    const char *name = param_str(pe->ev, 2, &nlen);
     int64_t dirfd;
-    if (!name || !fc_param_int(pe->ev, 1, &dirfd))
+    const char *name;
+    if (pe->ev->type == PPME_SYSCALL_OPENAT_X)
+        name = openat_enter_args(pe, &nlen, &dirfd);
+    else if (!(name = param_str(pe->ev, 2, &nlen)) || !fc_param_int(pe->ev, 1, &dirfd))
+        name = NULL;
+    if (!name)
         return false;
     if (raw)
         return put_str(out, name, nlen);
@@ -222,9 +248,8 @@ static bool creator_name(const struct fc_ctx *c, const struct fc_pevent *pe, boo
         return param_text(c, pe, 1, out);
     case PPME_SYSCALL_OPENAT_2_X:
     case PPME_SYSCALL_OPENAT2_X:
-        return openat_name(c, pe, raw, out);
     case PPME_SYSCALL_OPENAT_X: /* the old layout keeps the path in the enter event */
-        return false;
+        return openat_name(c, pe, raw, out);
     case PPME_SYSCALL_OPEN_BY_HANDLE_AT_X: {
         uint32_t n = 0;
         const char *p = param_str(ev, 3, &n);

@@ -556,9 +556,8 @@ bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
     /* Fields with a value even without a thread entry. */
     if (f->field == FC_F_THREAD_TID)
         return pe && pe->ev && put_xid(out, (int64_t)pe->ev->tid);
-    if (f->field == FC_F_THREAD_EXECTIME && type != PPME_SCHEDSWITCH_1_E &&
-        type != PPME_SCHEDSWITCH_6_E)
-        return put_num(out, 0);
+    if (f->field == FC_F_THREAD_EXECTIME) /* 0 off switch events */
+        return put_num(out, pe && pe->ev ? pe->exectime : 0);
     if (!t)
         return false;
 
@@ -805,10 +804,29 @@ bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
     case FC_F_GROUP_NAME:
         return x_group(pe, t, out);
 
-    /* Not kept by the state engine: thread-group counters (proc.nthreads,
-     * proc.nchilds), per-CPU switch times (thread.exectime on switch
-     * events, thread.totexectime), procinfo CPU deltas (thread.cpu*). The
-     * deprecated probe flags never have a value. */
+    /* the thread group: alive members, leader included; without the
+     * alive leader for nchilds (a dead leader kept for its threads) */
+    case FC_F_PROC_NTHREADS:
+        return main_of(pe, t) && put_num(out, fc_state_group_alive(pe->st, t));
+    case FC_F_PROC_NCHILDS: {
+        uint32_t n = fc_state_group_alive(pe->st, t);
+        m = main_of(pe, t);
+        return put_num(out, n && m && !fc_state_thread_dead(pe->st, m) ? n - 1 : n);
+    }
+
+    /* CPU time: switch events accumulate, procinfo events measure */
+    case FC_F_THREAD_TOTEXECTIME:
+        return put_num(out, t->totexectime);
+    case FC_F_THREAD_CPU:
+    case FC_F_THREAD_CPU_USER:
+    case FC_F_THREAD_CPU_SYSTEM:
+        if (type != PPME_PROCINFO_E)
+            return false;
+        return put_double(out, f->field == FC_F_THREAD_CPU        ? pe->cpu
+                               : f->field == FC_F_THREAD_CPU_USER ? pe->cpu_user
+                                                                  : pe->cpu_system);
+
+    /* The deprecated probe flags never have a value. */
     default:
         return false;
     }

@@ -95,4 +95,21 @@ int fc_format_render(struct fc_ctx *c, const struct fc_out_tok *toks, uint32_t n
 int fc_format_field(struct fc_ctx *c, const struct fc_out_tok *tok, uint32_t flags,
                     struct fc_fmt_buf *b);
 
+/* Appends the text of one value of a field of `type` with field flags ff
+ * (FC_FF_FMT_*) as fc_format_render prints it; NULL prints <NA>. Appends
+ * s[0, n) raw with fc_fmt_put. Both keep b NUL-terminated; false when out
+ * of memory. */
+bool fc_format_value(struct fc_fmt_buf *b, uint32_t type, uint32_t ff, const struct fc_val *v);
+bool fc_fmt_put(struct fc_fmt_buf *b, const char *s, size_t n);
+
+/* Falco 0.44's sanitisation (FC_FMT_SANITIZE) of b->p[start, b->len), in
+ * place; the text may grow. False when out of memory. */
+bool fc_format_sanitize(struct fc_fmt_buf *b, size_t start);
+
+/* Length of the well-formed UTF-8 sequence at s[0, n) (n >= 1), with its
+ * code point in *cp; or minus the length of its maximal invalid subpart. */
+int fc_utf8_seq(const unsigned char *s, size_t n, uint32_t *cp);
+/* Not a control (C0, DEL, C1) or noncharacter code point. */
+bool fc_utf8_printable(uint32_t cp);
+
 #endif

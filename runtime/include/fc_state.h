@@ -154,6 +154,8 @@ struct fc_thread {
     uint32_t vmsize_kb, vmrss_kb, vmswap_kb;
     uint64_t pfmajor, pfminor;
     uint64_t pidns_init_start_ts, clone_ts, lastexec_ts, lastevent_ts;
+    uint64_t totexectime;      /* thread.totexectime: sum of its switch events' exectime */
+    uint64_t procinfo_prev[3]; /* last procinfo CPU totals: user+system, user, system */
     struct fc_sb container_id; /* "" = host */
 };
 
@@ -168,13 +170,16 @@ struct fc_group {
 };
 
 /* Container metadata (state-model.md §5.2), from the capture's container
- * events. Strings are "" when the runtime did not say; labels is a list
- * of "key=value" items like fc_sb lists. */
+ * events. Strings are "" when the runtime did not say; labels and
+ * pod_labels (the pod sandbox's, CRI only) are lists of "key=value" items
+ * like fc_sb lists. */
 struct fc_container {
     const char *id, *full_id, *name, *type;
     const char *image, *image_id, *image_repository, *image_tag, *image_digest;
     const char *ip, *cni_json, *host_pid, *host_network, *host_ipc;
+    const char *pod_sandbox_id;          /* full id; "" outside a pod */
     const struct fc_sb *labels, *mounts; /* mounts: "source:dest:mode:rw:propagation" items */
+    const struct fc_sb *pod_labels;
     bool privileged;
     bool has_metadata; /* false: only the id is known */
     uint64_t start_ts;
@@ -184,6 +189,10 @@ struct fc_state_opts {
     uint32_t max_threads;         /* 0: 262144 (Falco's default thread table size) */
     uint32_t max_fds_per_process; /* 0: 65536 */
     uint64_t boot_ts;             /* 0: from the capture's machine info */
+    /* Events come from a live driver: a container's users and groups are
+     * dropped when its init (vtid = vpid = 1) exits, which libsinsp does
+     * live only (a capture replay keeps them). */
+    bool live;
 };
 
 /* Counters for metrics (metrics.md): table sizes, drops, purges. */
@@ -207,7 +216,17 @@ struct fc_pevent {
     int64_t fdnum;         /* fd.num: -1 when the event has none */
     bool fd_name_changed;  /* fd.name_changed */
     const char *evname;    /* evt.type: the generic event's syscall name resolved */
-    uint64_t first_ts;     /* ts of the first non-meta event (evt.reltime) */
+    /* container events: the record the event added or updated (what
+     * container.* read on it); NULL on other events */
+    const struct fc_container *container;
+    uint64_t first_ts; /* ts of the first non-meta event (evt.reltime) */
+    /* switch events: ns since the previous switch on the same CPU (0 for
+     * the first), thread.exectime */
+    uint64_t exectime;
+    /* procinfo events with a thread: CPU since the thread's previous
+     * procinfo (0 for the first, capped at 100), thread.cpu, .cpu.user,
+     * .cpu.system */
+    double cpu, cpu_user, cpu_system;
 };
 
 struct fc_state *fc_state_new(const struct fc_state_opts *opts); /* NULL: out of memory */
@@ -236,6 +255,12 @@ uint32_t fc_state_fd_each(const struct fc_state *st, const struct fc_thread *t,
 /* Alive threads of t's thread group, leader included (proc.nthreads);
  * 0 when t has no group. */
 uint32_t fc_state_group_alive(const struct fc_state *st, const struct fc_thread *t);
+/* Parameter `name` of the enter half of pe's exit event, as the state
+ * stored it (legacy layouts keep some parameters there only, e.g. the
+ * path of an old openat); false when that enter was not seen. Valid until
+ * the next fc_state_event(). */
+bool fc_state_enter_param(const struct fc_pevent *pe, const char *name, const uint8_t **p,
+                          uint32_t *len);
 /* Is t's entry marked dead (procexit seen, removal pending or a dead
  * leader kept for its threads)? */
 bool fc_state_thread_dead(const struct fc_state *st, const struct fc_thread *t);
@@ -245,7 +270,8 @@ const struct fc_group *fc_state_group(const struct fc_state *st, const char *con
                                       uint32_t gid);
 const struct fc_container *fc_state_container(const struct fc_state *st, const char *id);
 /* Is this address one of the machine's interfaces (or, for a thread in a
- * container, the container's ip)? family 4 or 6. */
+ * container, the container's ip)? family 4 or 6; IPv6 compares the first
+ * 64 bits, and is never local for a container thread. */
 bool fc_state_is_local(const struct fc_state *st, const struct fc_thread *t, int family,
                        const uint8_t *addr);
 const struct scap_machine *fc_state_machine(const struct fc_state *st); /* NULL if unknown */

@@ -37,6 +37,11 @@ static inline void add_i64(struct evb *b, int64_t v)
     add(b, &v, 8);
 }
 
+static inline void add_u16(struct evb *b, uint16_t v)
+{
+    add(b, &v, 2);
+}
+
 static inline void add_u32(struct evb *b, uint32_t v)
 {
     add(b, &v, 4);

@@ -265,6 +265,29 @@ static void check_syscalls(void)
     for (int sc = 0; sc < ev_sc_count(); sc++)
         named_scs += ev_sc_name(sc) != NULL;
     CHECK(named_scs == 442, "442 named codes (one gap), got %d", named_scs);
+
+    /* x86_64 numbers (the kernel's unistd_64.h): generic events' nativeID */
+    CHECK(ev_sc_from_x86_64(0) == PPM_SC_READ, "x86_64 0 is read");
+    CHECK(ev_sc_from_x86_64(15) == PPM_SC_RT_SIGRETURN, "x86_64 15 is rt_sigreturn");
+    CHECK(ev_sc_from_x86_64(221) == PPM_SC_FADVISE64, "x86_64 221 is fadvise64");
+    CHECK(ev_sc_from_x86_64(318) == PPM_SC_GETRANDOM, "x86_64 318 is getrandom");
+    CHECK(ev_sc_from_x86_64(462) == PPM_SC_MSEAL, "x86_64 462 is mseal");
+    CHECK(ev_sc_from_x86_64(-1) == PPM_SC_UNKNOWN && ev_sc_from_x86_64(9999) == PPM_SC_UNKNOWN,
+          "no such number");
+    /* 32-bit-only calls and tracepoints have none; numbers are unique */
+    int seen[1024] = {0}, numbered = 0;
+    for (int nr = 0; nr < 1024; nr++) {
+        int sc = ev_sc_from_x86_64(nr);
+        if (sc != PPM_SC_UNKNOWN) {
+            numbered++;
+            CHECK(ev_sc_kind(sc) == EV_SC_SYSCALL, "x86_64 %d names a syscall", nr);
+            CHECK(!seen[sc]++, "code %d has one number", sc);
+        }
+    }
+    /* 362 numbers in Linux 6.1's unistd_64.h, less 5 never implemented
+     * (afs_syscall, putpmsg, security, tuxcall, vserver: no PPM_SC code),
+     * plus the 12 added up to mseal (451..462) */
+    CHECK(numbered == 369, "369 x86_64 syscalls, got %d", numbered);
 }
 
 static void check_sets(void)

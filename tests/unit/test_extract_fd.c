@@ -29,6 +29,20 @@ static struct scap_event EV;
 static struct fc_thread THR;
 static struct fc_fd FD;
 
+/* Strings of hand-built references and entries live in one static pool:
+ * they are plain structs on the stack, so nothing would free them. */
+static char *pool_dup(const char *p, size_t n)
+{
+    static char pool[1 << 16];
+    static size_t used;
+    if (used + n + 1 > sizeof(pool))
+        used = 0;
+    char *d = memcpy(pool + used, p, n);
+    d[n] = '\0';
+    used += n + 1;
+    return d;
+}
+
 static struct fc_fref ref(const char *w)
 {
     const char *br = strchr(w, '[');
@@ -44,7 +58,7 @@ static struct fc_fref ref(const char *w)
     return (struct fc_fref){(uint32_t)r.field->id,
                             (uint32_t)r.argkind,
                             r.index,
-                            r.key ? strndup(r.key, r.key_len) : NULL,
+                            r.key ? pool_dup(r.key, r.key_len) : NULL,
                             (uint32_t)r.key_len,
                             (uint32_t)r.type};
 }
@@ -111,8 +125,7 @@ static bool ip_is(struct fc_ip ip, const char *text)
 
 static void sb_set(struct fc_sb *s, const char *text)
 {
-    free(s->p);
-    s->p = strdup(text);
+    s->p = pool_dup(text, strlen(text));
     s->len = (uint32_t)strlen(text);
     s->cap = s->len + 1;
     s->n = 0;
@@ -610,6 +623,146 @@ static void test_containers(void)
     sb_set(&THR.container_id, "");
 }
 
+/* A container event into st; PE becomes the processed event. */
+static void container_event(struct fc_state *st, const char *json)
+{
+    memset(&EV, 0, sizeof(EV));
+    EV.type = PPME_CONTAINER_JSON_E;
+    EV.tid = UINT64_MAX;
+    EV.ts = 5000000000ull;
+    param(0, json, (uint32_t)strlen(json) + 1);
+    fc_state_event(st, &EV, &PE);
+    fc_ctx_next_event(&C);
+}
+
+/* The container plugin's deletion notice (an async event). */
+static void container_removed(struct fc_state *st, const char *json)
+{
+    static const uint32_t plugin_id = 0;
+    memset(&EV, 0, sizeof(EV));
+    EV.type = PPME_ASYNCEVENT_E;
+    EV.tid = 1;
+    EV.ts = 6000000000ull;
+    param(0, &plugin_id, 4);
+    param(1, "container_removed", 18);
+    param(2, json, (uint32_t)strlen(json) + 1);
+    fc_state_event(st, &EV, &PE);
+    fc_ctx_next_event(&C);
+}
+
+#define SANDBOX_FULL "aaaaaaaaaaaa0123456789abcdef0123456789abcdef0123456789abcdef0123"
+
+/* k8s.* of a CRI container as the container plugin answers them: the
+ * sandbox id from the record, the pod's labels, IP and CNI result from
+ * the sandbox's own record when the container's lacks the CNI result
+ * (state-model.md §5.3); container.* on the container event itself
+ * describe the container it carries. The JSON keys are the plugin's. */
+static void test_pod_fields(void)
+{
+    struct fc_state *st = fc_state_new(NULL);
+    CHECK(st != NULL, "state");
+    if (!st)
+        return;
+    container_event(st, "{\"container\":{\"id\":\"aaaaaaaaaaaa\",\"type\":6,\"name\":\"POD\","
+                        "\"ip\":\"10.1.2.3\",\"cni_json\":\"{\\\"cni\\\":1}\","
+                        "\"is_pod_sandbox\":true,\"pod_sandbox_id\":\"" SANDBOX_FULL "\","
+                        "\"pod_sandbox_labels\":{\"tier\":\"front\",\"app\":\"web\","
+                        "\"io.kubernetes.x\":\"hidden\"},\"labels\":{}}}");
+    CHECK(PE.container && !strcmp(PE.container->id, "aaaaaaaaaaaa"), "sandbox event's record");
+    container_event(st, "{\"container\":{\"id\":\"bbbbbbbbbbbb\",\"type\":6,\"name\":\"nginx\","
+                        "\"ip\":\"\",\"pod_sandbox_id\":\"" SANDBOX_FULL "\","
+                        "\"pod_sandbox_labels\":null,\"labels\":{"
+                        "\"io.kubernetes.pod.name\":\"web-1\","
+                        "\"io.kubernetes.pod.namespace\":\"default\"}}}");
+    /* the container event: its own record, no thread times */
+    CHECK_STR("container.id", "bbbbbbbbbbbb");
+    CHECK_STR("container.name", "nginx");
+    CHECK_STR("container.type", "cri");
+    CHECK_ABSENT("container.start_ts");
+    CHECK_STR("k8s.pod.name", "web-1");
+    CHECK_STR("k8s.ns.name", "default");
+    CHECK_STR("k8s.pod.sandbox_id", "aaaaaaaaaaaa");
+    CHECK_STR("k8s.pod.full_sandbox_id", SANDBOX_FULL);
+    CHECK_STR("k8s.pod.labels", "app:web, tier:front");
+    CHECK_STR("k8s.pod.label[app]", "web");
+    CHECK_ABSENT("k8s.pod.label[nope]");
+    CHECK_STR("k8s.pod.ip", "10.1.2.3");
+    CHECK_STR("k8s.pod.cni.json", "{\"cni\":1}");
+    CHECK_STR("container.ip", "");
+
+    /* a thread of that container sees the same */
+    event(PPME_SYSCALL_READ_X, 3, NULL);
+    PE.st = st;
+    sb_set(&THR.container_id, "bbbbbbbbbbbb");
+    CHECK_STR("container.id", "bbbbbbbbbbbb");
+    CHECK_STR("k8s.pod.sandbox_id", "aaaaaaaaaaaa");
+    CHECK_STR("k8s.pod.label[tier]", "front");
+    CHECK_STR("k8s.pod.ip", "10.1.2.3");
+
+    /* a container outside a pod: no sandbox, no pod IP */
+    container_event(st, "{\"container\":{\"id\":\"cccccccccccc\",\"type\":0,\"name\":\"d\","
+                        "\"ip\":\"172.17.0.2\",\"labels\":null}}");
+    CHECK_STR("k8s.pod.sandbox_id", "");
+    CHECK_STR("k8s.pod.labels", "");
+    CHECK_ABSENT("k8s.pod.ip");
+    CHECK_ABSENT("k8s.pod.label[app]");
+
+    /* the host: no pod either */
+    event(PPME_SYSCALL_READ_X, 3, NULL);
+    PE.st = st;
+    sb_set(&THR.container_id, "");
+    CHECK_STR("k8s.pod.sandbox_id", "");
+    CHECK_STR("k8s.pod.labels", "");
+    CHECK_ABSENT("k8s.pod.ip");
+
+    /* the runtime's deletion notice drops the record */
+    container_removed(st, "{\"container\":{\"id\":\"bbbbbbbbbbbb\"}}");
+    CHECK(!PE.container && !fc_state_container(st, "bbbbbbbbbbbb") &&
+              fc_state_container(st, "aaaaaaaaaaaa"),
+          "container_removed drops bbbbbbbbbbbb only");
+    fc_state_free(st);
+    C.data = &PE;
+}
+
+/* A failed openat of the legacy layout: the exit has only the result, the
+ * path and dirfd are in the enter (§3.6: fd.name is the path resolved
+ * against dirfd or the cwd). The enter serves its own exit only. */
+static void test_legacy_openat(void)
+{
+    struct fc_state *st = fc_state_new(NULL);
+    CHECK(st != NULL, "state");
+    if (!st)
+        return;
+    static const int64_t at_fdcwd = -100, enoent = -2;
+    static const uint32_t flags = 0, mode = 0;
+    memset(&EV, 0, sizeof(EV));
+    EV.type = PPME_SYSCALL_OPENAT_E;
+    EV.tid = 4321;
+    EV.ts = 1000;
+    param(0, &at_fdcwd, 8);
+    param(1, "etc/missing", 12);
+    param(2, &flags, 4);
+    param(3, &mode, 4);
+    fc_state_event(st, &EV, &PE);
+    memset(&EV, 0, sizeof(EV));
+    EV.type = PPME_SYSCALL_OPENAT_X;
+    EV.tid = 4321;
+    EV.ts = 2000;
+    param(0, &enoent, 8);
+    fc_state_event(st, &EV, &PE);
+    fc_ctx_next_event(&C);
+    /* the placeholder thread has no cwd: the path stays relative */
+    CHECK_STR("fd.name", "etc/missing");
+    CHECK_STR("fd.nameraw", "etc/missing");
+    /* a second exit without its enter names nothing */
+    EV.ts = 3000;
+    fc_state_event(st, &EV, &PE);
+    fc_ctx_next_event(&C);
+    CHECK_ABSENT("fd.name");
+    fc_state_free(st);
+    C.data = &PE;
+}
+
 /* ---- corpus captures through the state engine ---- */
 
 /* One value sysdig 0.29.3 prints for the event at ts (NULL: <NA>), where
@@ -773,6 +926,10 @@ static void test_captures(void)
         {1534527348518759649ull, "fd.directory", "/home/ubuntu"},
         {1534527348518759649ull, "fd.filename", NULL},
         {1534527348518759649ull, "fd.typechar", "o"},
+        /* a new IPv6 socket: its unset address shares the first 64 bits
+         * with ::1, which libsinsp counts as local, so it is the server */
+        {1534527348518851051ull, "fd.is_server", "true"},
+        {1534527348518851714ull, "fd.is_server", "true"},
     };
     replay("libs__curl_google.scap", curl, sizeof(curl) / sizeof(curl[0]));
 
@@ -795,6 +952,27 @@ static void test_captures(void)
         {1512426388973068735ull, "fdlist.sports", NULL},
     };
     replay("bencer__example4_example4-1.scap", example4, sizeof(example4) / sizeof(example4[0]));
+
+    static const struct want troubleshooting[] = {
+        /* unix sockets found at startup: client without a path, server
+         * with one (state-model.md §3.2), so fd.cproto is "" */
+        {1481211698467322221ull, "fd.cproto", ""},
+        {1481211698467322221ull, "fd.name", ""},
+        {1481211698467338051ull, "fd.cproto", ""},
+        {1481211698467338051ull, "fd.name", "/var/run/docker.sock"},
+        /* a listening socket found at startup has no role */
+        {1481211699536831645ull, "fd.name", ":::53"},
+        {1481211699536831645ull, "fd.cproto", NULL},
+        {1481211699536831645ull, "fd.sport", "53"},
+        {1481211699536831645ull, "fd.is_server", "true"},
+        /* the datagram that turns it into a UDP socket leaves it
+         * unconnected: only sockets that were connection sockets before
+         * the read are marked */
+        {1481211699536834352ull, "fd.connected", "false"},
+        {1481211699536834352ull, "fd.l4proto", "udp"},
+    };
+    replay("bencer_troubleshooting__capture.scap", troubleshooting,
+           sizeof(troubleshooting) / sizeof(troubleshooting[0]));
 
     static const struct want container[] = {
         {1562711472095933116ull, "container.id", "697956520d89"},
@@ -832,6 +1010,8 @@ int main(void)
     test_client_socket();
     test_ipv6_and_servers();
     test_containers();
+    test_pod_fields();
+    test_legacy_openat();
     CHECK(params_live(), "fc_params decodes integers");
     test_with_params();
     test_damaged();

@@ -17,6 +17,8 @@
 #define fc_state_fd_each fake_fd_each
 #define fc_state_user fake_user
 #define fc_state_group fake_group
+#define fc_state_group_alive fake_group_alive
+#define fc_state_thread_dead fake_thread_dead
 #define fc_x_proc t_x_proc
 #define fc_xc_proc t_xc_proc
 #include "../../runtime/x_proc.c"
@@ -31,6 +33,7 @@
 /* ---- the fake state ---- */
 
 static struct fc_thread threads[32];
+static bool dead[32]; /* procexit seen, entry kept */
 static int nthreads;
 static struct fc_fd fds[8];
 static int64_t fd_pid[8];
@@ -77,6 +80,22 @@ uint32_t fake_fd_each(const struct fc_state *st, const struct fc_thread *t,
                 break;
         }
     return n;
+}
+
+/* Alive members of t's thread group: the table's entries with its pid. */
+uint32_t fake_group_alive(const struct fc_state *st, const struct fc_thread *t)
+{
+    (void)st;
+    uint32_t n = 0;
+    for (int i = 0; i < nthreads; i++)
+        n += threads[i].pid == t->pid && !dead[i];
+    return n;
+}
+
+bool fake_thread_dead(const struct fc_state *st, const struct fc_thread *t)
+{
+    (void)st;
+    return dead[t - threads];
 }
 
 /* Only the host ("") has a user database here. */
@@ -342,7 +361,7 @@ static void test_own_fields(void)
     EXPECT("thread.cgroup.pids", "<NA>");
     EXPECT("thread.vmsize", "10");
     EXPECT("thread.vmsize.b", "10240");
-    EXPECT("proc.nthreads", "<NA>"); /* not kept by the state engine */
+    EXPECT("proc.nthreads", "2"); /* 400 and its thread 401 */
 
     /* Without args: cmdline is comm alone, exeline keeps its space. */
     on(200);
@@ -659,6 +678,64 @@ static void check_capture(const char *name, uint64_t ts, int64_t tid, const stru
 /* Values printed by sysdig 0.29.3 for the same event
  * (shared/tools/sysdig-oracle.sh), on fields whose meaning has not changed
  * since. */
+/* proc.nthreads counts the alive threads of the group, leader included;
+ * proc.nchilds leaves the leader out while it is alive. The sequence is
+ * that of libsinsp's own filter tests for these fields: a dead leader kept
+ * for its threads no longer counts in either. */
+static void test_thread_group(void)
+{
+    on(400);
+    EXPECT("proc.nthreads", "2");
+    EXPECT("proc.nchilds", "1");
+    on(401);
+    EXPECT("proc.nthreads", "2");
+    EXPECT("proc.nchilds", "1");
+    dead[fake_thread(NULL, 400) - threads] = true;
+    on(401);
+    EXPECT("proc.nthreads", "1");
+    EXPECT("proc.nchilds", "1");
+    dead[fake_thread(NULL, 401) - threads] = true;
+    on(401);
+    EXPECT("proc.nthreads", "0");
+    EXPECT("proc.nchilds", "0");
+    memset(dead, 0, sizeof(dead));
+    on(1);
+    EXPECT("proc.nthreads", "1");
+    EXPECT("proc.nchilds", "0");
+    on(961);
+    EXPECT("proc.nthreads", "1");
+    on(960); /* pid -5: no main thread in the table */
+    EXPECT("proc.nthreads", "<NA>");
+}
+
+/* CPU-time fields read what the state engine measured for the event:
+ * exectime only on switch events (with or without a thread), thread.cpu*
+ * only on procinfo events, totexectime from the thread at any event. */
+static void test_cpu_time(void)
+{
+    struct fc_thread *t = fake_thread(NULL, 400);
+    t->totexectime = 777;
+    on(400);
+    EXPECT("thread.exectime", "0");
+    EXPECT("thread.totexectime", "777");
+    EXPECT("thread.cpu", "<NA>");
+    ev.type = PPME_SCHEDSWITCH_6_E;
+    pe.exectime = 55;
+    EXPECT("thread.exectime", "55");
+    pe.thr = NULL;
+    EXPECT("thread.exectime", "55");
+    EXPECT("thread.totexectime", "<NA>");
+    on(400);
+    ev.type = PPME_PROCINFO_E;
+    pe.cpu = 12.5;
+    pe.cpu_user = 10;
+    pe.cpu_system = 2.5;
+    EXPECT("thread.cpu", "12.50000000");
+    EXPECT("thread.cpu.user", "10.00000000");
+    EXPECT("thread.cpu.system", "2.50000000");
+    t->totexectime = 0;
+}
+
 static void test_captures(void)
 {
     static const struct want curl[] = {
@@ -697,6 +774,12 @@ static void test_captures(void)
     };
     check_capture("libs__curl_google.scap", 1534527348518907131ull, 17498, thr,
                   sizeof(thr) / sizeof(thr[0]), "proc.aname", 5);
+    /* the same event: two threads (as sysdig says); one of them not the
+     * leader (sysdig 0.29 printed 0, its proc.nchilds counted something
+     * else; fields.tsv gives today's meaning) */
+    static const struct want group[] = {{"proc.nthreads", "2"}, {"proc.nchilds", "1"}};
+    check_capture("libs__curl_google.scap", 1534527348518907131ull, 17498, group,
+                  sizeof(group) / sizeof(group[0]), "proc.aname", 5);
     static const struct want ls[] = {
         {"proc.name", "ls"},
         {"proc.pname", "bash"},
@@ -733,6 +816,8 @@ int main(void)
     test_users();
     test_no_thread();
     test_caps_and_lists();
+    test_thread_group();
+    test_cpu_time();
     test_captures();
     fc_scratch_free(s);
     return th_done();

@@ -185,6 +185,8 @@ static void test_values(void)
     add(&e, "proc.aname[2]", "sshd");
     add(&e, "proc.apid[0]", "17497");
     add(&e, "proc.apid[1]", "3200");
+    add(&e, "proc.aenv[0]", "HOME=/root TERM=xterm");
+    add(&e, "proc.aenv[1]", "HOME=/home/u");
     const char *types[] = {"file", "ipv4"};
     add_list(&e, "fd.types", types, 2);
 
@@ -220,6 +222,9 @@ static void test_values(void)
     expect(&e, "%fd.types", 0, "(file,ipv4)");
     expect(&e, "%proc.aname|%proc.aname[1]", 0, "bash sshd|bash");
     expect(&e, "%proc.apid %proc.apid[1]", 0, "17497 3200");
+    /* proc.aenv without argument: the process's own environment, not every
+     * ancestor's (fields.def). */
+    expect(&e, "%proc.aenv|%proc.aenv[1]", 0, "HOME=/root TERM=xterm|HOME=/home/u");
     /* Transformers. */
     expect(&e, "%toupper(proc.name) %basename(fd.name) %len(proc.name) %len(fd.types)", 0,
            "CURL ld.so.cache 4 2");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "fc_alert.h"
 #include "rules.h"
 #include "source.h"
 #include "tharness.h"
@@ -513,8 +514,8 @@ static void test_rule_defaults(void)
               "priority node");
         CHECK(r->name_node && r->item && r->item->kind == YN_MAP, "nodes");
     }
-    CHECK(!strcmp(rl_priority_name[RL_PRIO_INFORMATIONAL], "Informational") &&
-              !strcmp(rl_priority_name[0], "Emergency") && !strcmp(rl_priority_name[7], "Debug"),
+    CHECK(!strcmp(fc_priority_name(RL_PRIO_INFORMATIONAL), "Informational") &&
+              !strcmp(fc_priority_name(0), "Emergency") && !strcmp(fc_priority_name(7), "Debug"),
           "priority names");
     end(&c);
 

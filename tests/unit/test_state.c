@@ -37,7 +37,10 @@ enum what {
     W_PPID,
     W_CID,
     W_EVNAME,
-    W_VMSIZE
+    W_VMSIZE,
+    W_CGROUPS,
+    W_EXECTIME,
+    W_TOTEXECTIME
 };
 
 struct check {
@@ -47,9 +50,11 @@ struct check {
     int64_t n;     /* numeric expectations */
 };
 
-static const char *what_name[] = {"proc.name",    "proc.pname",  "proc.cwd",   "fd.num",
-                                  "fd.name",      "fd.typechar", "proc.pid",   "proc.ppid",
-                                  "container.id", "evt.type",    "proc.vmsize"};
+static const char *what_name[] = {"proc.name",       "proc.pname",        "proc.cwd",
+                                  "fd.num",          "fd.name",           "fd.typechar",
+                                  "proc.pid",        "proc.ppid",         "container.id",
+                                  "evt.type",        "proc.vmsize",       "thread.cgroups",
+                                  "thread.exectime", "thread.totexectime"};
 
 static void run_check(struct fc_state *st, const struct fc_pevent *pe, const struct check *c,
                       const char *cap)
@@ -60,6 +65,7 @@ static void run_check(struct fc_state *st, const struct fc_pevent *pe, const str
     const struct fc_thread *pm = p ? fc_state_main(st, p) : NULL;
     char tc[2] = {pe->fd ? fc_fd_type_char(pe->fd->type) : 0, 0};
     const char *got = NULL;
+    char joined[1024];
     int64_t n = 0;
     switch (c->w) {
     case W_COMM:
@@ -94,6 +100,23 @@ static void run_check(struct fc_state *st, const struct fc_pevent *pe, const str
         break;
     case W_VMSIZE:
         n = m ? (int64_t)m->vmsize_kb : -999;
+        break;
+    case W_EXECTIME:
+        n = (int64_t)pe->exectime;
+        break;
+    case W_TOTEXECTIME:
+        n = t ? (int64_t)t->totexectime : -999;
+        break;
+    case W_CGROUPS: /* items joined by spaces, as thread.cgroups prints them */
+        if (t && t->cgroups.len < sizeof(joined)) {
+            memcpy(joined, fc_sb_str(&t->cgroups), t->cgroups.len + 1);
+            for (uint32_t i = 0; i + 1 < t->cgroups.len; i++)
+                if (!joined[i])
+                    joined[i] = ' ';
+            if (t->cgroups.len)
+                joined[t->cgroups.len - 1] = 0;
+            got = joined;
+        }
         break;
     }
     if (c->s)
@@ -167,14 +190,34 @@ static void test_curl_google(void)
         N(211, W_PID, 17497),
         N(211, W_PPID, 3200),
         S(211, W_CWD, ""),
+        /* the execve parameter says io=, stored under its v1 name */
+        S(211, W_CGROUPS,
+          "cpuset=/ cpu=/user.slice cpuacct=/user.slice blkio=/user.slice memory=/user.slice "
+          "devices=/user.slice freezer=/ net_cls=/ perf_event=/ net_prio=/ hugetlb=/ "
+          "pids=/user.slice/user-1000.slice"),
         N(213, W_VMSIZE, 508),    /* brk */
         N(1050, W_VMSIZE, 93240), /* switch */
+        /* switch events: time since the CPU's previous switch, summed per thread */
+        N(954, W_EXECTIME, 0),
+        N(1050, W_EXECTIME, 396341),
+        N(1197, W_EXECTIME, 337856),
+        N(1197, W_TOTEXECTIME, 337856),
+        N(1216, W_EXECTIME, 3807088),
+        N(1216, W_TOTEXECTIME, 4203429),
+        N(1349, W_TOTEXECTIME, 67502108),
         /* open and close: the fd stays attached on the close itself */
         N(219, W_FDNUM, 3),
         S(219, W_FDNAME, "/etc/ld.so.cache"),
         S(219, W_TYPECHAR, "f"),
         N(225, W_FDNUM, 3),
         S(225, W_FDNAME, "/etc/ld.so.cache"),
+        /* mmap names its fd in parameter 4 of the enter (current libs mark
+         * mmap EF_USES_FD; sysdig 0.29 did not and prints <NA>); the
+         * legacy exit has none and keeps the enter's */
+        N(222, W_FDNUM, 3),
+        S(222, W_FDNAME, "/etc/ld.so.cache"),
+        N(223, W_FDNUM, 3),
+        N(234, W_FDNUM, -1),
         S(229, W_FDNAME, "/usr/lib/x86_64-linux-gnu/libcurl-gnutls.so.4"),
         S(943, W_FDNAME, "/dev/urandom"),
         /* pipe: the second end, unnamed */
@@ -469,6 +512,9 @@ static void test_synthetic_tree(void)
     syn_procexit(&s, 101, 0);
     feed(st, &s, &pe);
     CHECK(pe.thr == c, "procexit sees the dying thread");
+    /* the exit itself already counts the thread out (proc.nthreads) */
+    CHECK(fc_state_group_alive(st, c) == 1 && fc_state_thread_dead(st, c),
+          "group of 101 at its leader's exit: %u alive", fc_state_group_alive(st, c));
     syn_noop(&s, 100);
     feed(st, &s, &pe);
     CHECK(fc_state_thread(st, 101) == c, "dead main thread kept while 103 lives");
@@ -509,6 +555,61 @@ static void test_synthetic_tree(void)
     /* left: 100, 104, 110, 112; gone: 101, 103, 102, 111 */
     CHECK(ss.threads == 4 && ss.threads_removed == 4, "threads %llu removed %llu",
           (unsigned long long)ss.threads, (unsigned long long)ss.threads_removed);
+    fc_state_free(st);
+}
+
+/* Controller names are stored as cgroup v1 names them (state-model.md
+ * §2.2); the corpus check is in test_curl_google. */
+static void test_cgroup_names(void)
+{
+    struct fc_state *st = fc_state_new(NULL);
+    struct syn s;
+    struct fc_pevent pe;
+    syn_noop(&s, 150);
+    feed(st, &s, &pe);
+    syn_clone(&s, 150, 151, 150, 1, 0, "cg");
+    static const char cg[] = "cpu=/a\0io=/b\0perf=/\0mem=/m\0net_cls_cgroup=/x\0iox=/y\0odd\0";
+    syn_put(&s, "cgroups", cg, sizeof(cg) - 1);
+    feed(st, &s, &pe);
+    const struct fc_thread *c = fc_state_thread(st, 151);
+    static const char want[] =
+        "cpu=/a\0blkio=/b\0perf_event=/\0memory=/m\0net_cls=/x\0iox=/y\0odd\0";
+    CHECK(c && c->cgroups.n == 7 && c->cgroups.len == sizeof(want) - 1 &&
+              !memcmp(c->cgroups.p, want, sizeof(want) - 1),
+          "normalized cgroups: %u items, '%s'", c ? c->cgroups.n : 0,
+          c ? fc_sb_str(&c->cgroups) : "");
+    fc_state_free(st);
+}
+
+/* thread.cpu*: procinfo CPU totals measured against the thread's previous
+ * procinfo, capped at 100, 0 the first time (libsinsp's thread filter
+ * check; fields.tsv). The event gets the thread it names, never a new one. */
+static void test_procinfo(void)
+{
+    struct fc_state *st = fc_state_new(NULL);
+    struct syn s;
+    struct fc_pevent pe;
+    syn_noop(&s, 160);
+    feed(st, &s, &pe);
+    static const struct {
+        uint64_t usr, sys;
+        double cpu, user, system;
+    } steps[] = {{1000, 500, 0, 0, 0}, {1030, 520, 50, 30, 20}, {1120, 560, 100, 90, 40}};
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        syn_begin(&s, PPME_PROCINFO_E, 160, g_ts += 1000);
+        syn_int(&s, "cpu_usr", (int64_t)steps[i].usr);
+        syn_int(&s, "cpu_sys", (int64_t)steps[i].sys);
+        feed(st, &s, &pe);
+        CHECK(pe.thr && pe.thr->tid == 160, "procinfo %zu: thread 160", i);
+        CHECK(pe.cpu == steps[i].cpu && pe.cpu_user == steps[i].user &&
+                  pe.cpu_system == steps[i].system,
+              "procinfo %zu: cpu %g user %g system %g", i, pe.cpu, pe.cpu_user, pe.cpu_system);
+    }
+    syn_begin(&s, PPME_PROCINFO_E, 161, g_ts += 1000);
+    syn_int(&s, "cpu_usr", 5);
+    syn_int(&s, "cpu_sys", 5);
+    feed(st, &s, &pe);
+    CHECK(!pe.thr && !fc_state_thread(st, 161), "procinfo of an unknown tid creates nothing");
     fc_state_free(st);
 }
 
@@ -598,6 +699,45 @@ static void test_synthetic_fds(void)
           "client, connected");
     CHECK(pe.fd_name_changed, "connect changes the name");
 
+    /* connect TOCTOU (state-model.md §3.3): the enter read 10.0.0.3:443;
+     * the exit's address, read again afterwards, and the tuple built from
+     * it say 10.0.0.9:8443: the enter's destination wins */
+    syn_begin(&s, PPME_SOCKET_SOCKET_X, 200, g_ts += 1000);
+    syn_int(&s, "fd", 10);
+    syn_int(&s, "domain", 2);
+    syn_int(&s, "type", 1);
+    syn_int(&s, "proto", 0);
+    feed(st, &s, &pe);
+    static const uint8_t entry_addr[7] = {2, 10, 0, 0, 3, 0xbb, 0x01};
+    static const uint8_t exit_addr[7] = {2, 10, 0, 0, 9, 0xfb, 0x20};
+    syn_begin(&s, PPME_SOCKET_CONNECT_E, 200, g_ts += 1000);
+    syn_int(&s, "fd", 10);
+    syn_put(&s, "addr", entry_addr, sizeof(entry_addr));
+    feed(st, &s, &pe);
+    uint8_t tup2[13] = {2, 10, 0, 0, 1, 0xd3, 0x04, 10, 0, 0, 9, 0xfb, 0x20};
+    syn_begin(&s, PPME_SOCKET_CONNECT_X, 200, g_ts += 1000);
+    syn_int(&s, "res", 0);
+    syn_put(&s, "tuple", tup2, sizeof(tup2));
+    syn_int(&s, "fd", 10);
+    syn_put(&s, "addr", exit_addr, sizeof(exit_addr));
+    feed(st, &s, &pe);
+    CHECK(pe.fd && !strcmp(fc_sb_str(&pe.fd->name), "10.0.0.1:1235->10.0.0.3:443"),
+          "connect keeps the entry address: %s", pe.fd ? fc_sb_str(&pe.fd->name) : "-");
+    /* without an enter, the exit's address fills an empty tuple */
+    syn_begin(&s, PPME_SOCKET_SOCKET_X, 200, g_ts += 1000);
+    syn_int(&s, "fd", 11);
+    syn_int(&s, "domain", 2);
+    syn_int(&s, "type", 1);
+    syn_int(&s, "proto", 0);
+    feed(st, &s, &pe);
+    syn_begin(&s, PPME_SOCKET_CONNECT_X, 200, g_ts += 1000);
+    syn_int(&s, "res", -115); /* EINPROGRESS */
+    syn_int(&s, "fd", 11);
+    syn_put(&s, "addr", exit_addr, sizeof(exit_addr));
+    feed(st, &s, &pe);
+    CHECK(pe.fd && !strcmp(fc_sb_str(&pe.fd->name), "0.0.0.0:0->10.0.0.9:8443"),
+          "connect without a tuple: %s", pe.fd ? fc_sb_str(&pe.fd->name) : "-");
+
     /* pipe: two unnamed FIFOs, the event ends on the second */
     syn_begin(&s, PPME_SYSCALL_PIPE_X, 200, g_ts += 1000);
     syn_int(&s, "res", 0);
@@ -682,6 +822,57 @@ static void test_synthetic_meta(void)
     CHECK(u && !strcmp(u->name, "www-data") && !strcmp(u->home, "/var/www"), "container user");
     CHECK(!fc_state_user(st, "", 33), "not a host user");
     fc_state_free(st);
+}
+
+/* A container's users and groups go when its init exits, live only (as
+ * libsinsp's user/group manager does); a replay keeps them. */
+static void test_container_users(void)
+{
+    for (int live = 0; live < 2; live++) {
+        struct fc_state_opts o = {.live = live};
+        struct fc_state *st = fc_state_new(&o);
+        struct syn s;
+        struct fc_pevent pe;
+        syn_clone(&s, 600, 0, 600, 1, 0, "init");
+        static const char cg[] = "cpu=/docker/"
+                                 "abcdef6543210000000000000000000000000000000000000000000000000000";
+        syn_put(&s, "cgroups", cg, sizeof(cg));
+        syn_int(&s, "vtid", 1);
+        syn_int(&s, "vpid", 1);
+        feed(st, &s, &pe);
+        CHECK(pe.thr && !strcmp(fc_sb_str(&pe.thr->container_id), "abcdef654321"), "init cid");
+        syn_begin(&s, PPME_USER_ADDED_E, -1, g_ts += 1000);
+        syn_int(&s, "uid", 33);
+        syn_int(&s, "gid", 33);
+        syn_str(&s, "name", "www-data");
+        syn_str(&s, "home", "/var/www");
+        syn_str(&s, "shell", "/bin/false");
+        syn_str(&s, "container_id", "abcdef654321");
+        feed(st, &s, &pe);
+        syn_begin(&s, PPME_GROUP_ADDED_E, -1, g_ts += 1000);
+        syn_int(&s, "gid", 33);
+        syn_str(&s, "name", "www-data");
+        syn_str(&s, "container_id", "abcdef654321");
+        feed(st, &s, &pe);
+        syn_begin(&s, PPME_USER_ADDED_E, -1, g_ts += 1000);
+        syn_int(&s, "uid", 1000);
+        syn_int(&s, "gid", 1000);
+        syn_str(&s, "name", "alice");
+        syn_str(&s, "home", "/home/alice");
+        syn_str(&s, "shell", "/bin/sh");
+        syn_str(&s, "container_id", "");
+        feed(st, &s, &pe);
+        CHECK(fc_state_user(st, "abcdef654321", 33) && fc_state_group(st, "abcdef654321", 33),
+              "container user and group before the exit");
+        syn_procexit(&s, 600, 0);
+        feed(st, &s, &pe);
+        bool gone =
+            !fc_state_user(st, "abcdef654321", 33) && !fc_state_group(st, "abcdef654321", 33);
+        CHECK(live ? gone : !gone, "%s: container users %s at its init's exit",
+              live ? "live" : "replay", gone ? "dropped" : "kept");
+        CHECK(fc_state_user(st, "", 1000) != NULL, "host users stay");
+        fc_state_free(st);
+    }
 }
 
 static bool collect_fd(void *ud, const struct fc_fd *f)
@@ -897,6 +1088,9 @@ int main(void)
     test_misc_captures();
     test_container_json();
     test_synthetic_tree();
+    test_cgroup_names();
+    test_procinfo();
+    test_container_users();
     test_synthetic_fds();
     test_synthetic_meta();
     test_identity();

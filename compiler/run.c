@@ -1,0 +1,229 @@
+/*
+ * run.c - `falcoc run` (run.h).
+ *
+ * Per event: capture reader → state engine → the compiled rules on a
+ * context over the state provider (only the rules indexed under the
+ * event's type run) → for each match, in load order (the first only,
+ * unless --all: Falco's rule_matching), one alert line on stdout.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fc_alert.h"
+#include "fc_rt.h"
+
+static const char usage[] =
+    "usage: falcoc run RULES.yaml... -e CAPTURE [-o text|json] [--all] [--iso8601]\n"
+    "                  [--no-suggested] [-q] [-O0..3]\n"
+    "  -e CAPTURE      the capture to replay (like falco -e)\n"
+    "  -o text|json    alert form: Falco's text line (default) or JSON object\n"
+    "  --all           report every matching rule (rule_matching: all); by default\n"
+    "                  only the first one in load order\n"
+    "  --iso8601       time_format_iso_8601: ISO 8601 times in the text line\n"
+    "  --no-suggested  do not append the container fields Falco's default\n"
+    "                  append_output adds (container_id=%container.id ...)\n"
+    "  -q              print no alerts, only the counts\n"
+    "  -O0..3          optimisation level of the compiled rules (default 2)\n"
+    "The hostname of JSON alerts is FALCO_HOSTNAME when set, else the host's.\n";
+
+struct ropts {
+    const char **rules;
+    int nrules;
+    const char *capture;
+    uint32_t flags; /* FC_ALERT_* */
+    uint32_t mode;  /* MATCH_FIRST or MATCH_ALL */
+    bool quiet;
+    int opt;
+};
+
+static int usage_error(const char *msg)
+{
+    if (msg)
+        fprintf(stderr, "falcoc: run: %s\n", msg);
+    fputs(usage, stderr);
+    return 2;
+}
+
+/* 0 ok, 1 help printed, 2 usage error (reported). */
+static int parse_args(int argc, char **argv, struct ropts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->flags = FC_ALERT_SUGGESTED;
+    o->mode = MATCH_FIRST;
+    o->opt = 2;
+    o->rules = calloc((size_t)argc, sizeof(*o->rules));
+    if (!o->rules)
+        return usage_error("out of memory");
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage, stdout);
+            return 1;
+        } else if (!strcmp(a, "-e") || !strcmp(a, "-o")) {
+            if (i + 1 >= argc)
+                return usage_error(a[1] == 'e' ? "-e needs a capture file"
+                                               : "-o needs a form (text or json)");
+            const char *v = argv[++i];
+            if (a[1] == 'e') {
+                if (o->capture)
+                    return usage_error("one capture at a time");
+                o->capture = v;
+            } else if (!strcmp(v, "json")) {
+                o->flags |= FC_ALERT_JSON;
+            } else if (!strcmp(v, "text")) {
+                o->flags &= ~(uint32_t)FC_ALERT_JSON;
+            } else {
+                return usage_error("-o takes text or json");
+            }
+        } else if (!strcmp(a, "--all")) {
+            o->mode = MATCH_ALL;
+        } else if (!strcmp(a, "--iso8601")) {
+            o->flags |= FC_ALERT_ISO8601;
+        } else if (!strcmp(a, "--no-suggested")) {
+            o->flags &= ~(uint32_t)FC_ALERT_SUGGESTED;
+        } else if (!strcmp(a, "-q")) {
+            o->quiet = true;
+        } else if (a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3]) {
+            o->opt = a[2] - '0';
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "falcoc: run: unknown option '%s'\n", a);
+            return usage_error(NULL);
+        } else {
+            o->rules[o->nrules++] = a;
+        }
+    }
+    if (!o->nrules)
+        return usage_error("no rules file given");
+    if (!o->capture)
+        return usage_error("no capture given (-e CAPTURE)");
+    return 0;
+}
+
+/* Loads and checks the rules files like `falcoc validate`; false after
+ * printing the diagnostics when there is an error. */
+static bool load_rules(struct session *s, const struct ropts *o)
+{
+    for (int i = 0; i < o->nrules; i++) {
+        session_load_file(s, o->rules[i]);
+        session_compile_step(s, s->files[s->nfiles - 1]);
+    }
+    if (!s->diags.nerrors)
+        return true;
+    diags_sort(&s->diags, (const struct source *const *)s->files, s->nfiles);
+    diag_render_text(stderr, &s->diags, isatty(STDERR_FILENO));
+    return false;
+}
+
+struct run {
+    const struct ropts *o;
+    struct matcher *m;
+    struct fc_ctx ctx;
+    struct fc_alerter al;
+    struct fc_fmt_buf line;
+    uint32_t *hits;     /* match output, m->nrules entries */
+    uint64_t *per_rule; /* alerts per rule */
+    uint64_t per_prio[8];
+    uint64_t alerts;
+};
+
+static int on_event(void *user, const struct scap_event *ev, struct fc_pevent *pe)
+{
+    struct run *r = user;
+    r->ctx.data = pe;
+    r->ctx.evtype = ev->type;
+    fc_ctx_next_event(&r->ctx);
+    uint32_t n = r->m->match(r->m, &r->ctx, ev->type, r->hits, r->o->mode);
+    for (uint32_t i = 0; i < n; i++) {
+        const struct fc_rule_desc *d = &r->m->rules[r->hits[i]];
+        r->per_rule[r->hits[i]]++;
+        r->per_prio[d->priority & 7]++;
+        r->alerts++;
+        if (r->o->quiet)
+            continue;
+        if (fc_alert_render(&r->al, d, &r->ctx, &r->line) < 0)
+            return -ENOMEM;
+        r->line.p[r->line.len++] = '\n'; /* the buffer always has room for its NUL */
+        fwrite(r->line.p, 1, r->line.len, stdout);
+    }
+    return 0;
+}
+
+/* Falco's counts at the end of a run, after the number of events read. */
+static void summary(const struct run *r, uint64_t nread)
+{
+    fprintf(stderr, "Events read: %llu\n", (unsigned long long)nread);
+    fprintf(stderr, "Events detected: %llu\n", (unsigned long long)r->alerts);
+    fputs("Rule counts by severity:\n", stderr);
+    for (uint32_t p = 0; p < 8; p++)
+        if (r->per_prio[p])
+            fprintf(stderr, "   %s: %llu\n", fc_priority_short(p),
+                    (unsigned long long)r->per_prio[p]);
+    fputs("Triggered rules by rule name:\n", stderr);
+    for (uint32_t i = 0; i < r->m->nrules; i++)
+        if (r->per_rule[i])
+            fprintf(stderr, "   %s: %llu\n", r->m->rules[i].name,
+                    (unsigned long long)r->per_rule[i]);
+}
+
+int cmd_run(int argc, char **argv, matcher_build_fn build)
+{
+    struct ropts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc) {
+        free(o.rules);
+        return rc == 1 ? 0 : rc;
+    }
+    struct session s;
+    session_init(&s);
+    struct matcher m = {0};
+    struct run r = {.o = &o, .m = &m};
+    char err[300];
+    if (!load_rules(&s, &o)) {
+        rc = 1;
+        goto out;
+    }
+    if (!build(&s, o.opt, &m, err, sizeof(err))) {
+        diag_render_text(stderr, &s.diags, isatty(STDERR_FILENO));
+        fprintf(stderr, "falcoc: run: %s\n", err);
+        rc = 1;
+        goto out;
+    }
+    int e = fc_alerter_init(&r.al, &fc_state_provider, o.flags, NULL);
+    if (e) {
+        fprintf(stderr, "falcoc: run: %s\n", strerror(-e));
+        rc = 3;
+        goto out;
+    }
+    r.hits = calloc(m.nrules + 1, sizeof(*r.hits));
+    r.per_rule = calloc(m.nrules + 1, sizeof(*r.per_rule));
+    if (!r.hits || !r.per_rule || !fc_ctx_init(&r.ctx, &fc_state_provider, m.frefs, m.nfrefs)) {
+        fprintf(stderr, "falcoc: run: out of memory\n");
+        rc = 3;
+        goto out;
+    }
+    r.ctx.k = m.k;
+    static char obuf[1 << 16];
+    setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+    uint64_t nread;
+    rc = replay_capture("run", o.capture, on_event, &r, &nread);
+    fflush(stdout);
+    if (rc != 3)
+        summary(&r, nread);
+out:
+    if (r.ctx.slots)
+        fc_ctx_fini(&r.ctx);
+    fc_alerter_free(&r.al);
+    fc_fmt_buf_free(&r.line);
+    free(r.hits);
+    free(r.per_rule);
+    if (m.release)
+        m.release(&m);
+    session_free(&s);
+    free(o.rules);
+    return rc;
+}
