@@ -101,7 +101,8 @@ SD_AGG='
     }
     function known_hit(item, cap, type, dir, sv, ov,   j) {
         for (j = 1; j <= nk; j++)
-            if (kitem[j] == item && (kcap[j] == "*" || kcap[j] == cap) && event_hit(j, type, dir) &&
+            if ((kitem[j] == item || (kitem[j] == "@condition" && item ~ /^(op|macro|rule):/)) &&
+                (kcap[j] == "*" || kcap[j] == cap) && event_hit(j, type, dir) &&
                 (ks[j] == "*" || ks[j] == sv) && (ko[j] == "*" || ko[j] == ov))
                 return j
         return 0
