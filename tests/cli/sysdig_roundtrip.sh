@@ -2,7 +2,8 @@
 # sysdig 0.29.3 reads what `falcoc convert --legacy` writes exactly as it
 # reads the original: for every corpus capture sysdig can read, the same
 # lines for a broad field format (event, arguments, process, user, fd and
-# container state), plain and gzip output. Also: a conversion of an
+# container state), plain and gzip output. falcoc itself sees the same
+# events and state after a plain round trip. Also: a conversion of an
 # unreadable input fails with exit 1 and leaves no output file.
 # usage: sysdig_roundtrip.sh FALCOC SHARED_DIR   (cwd: repository root)
 #
@@ -71,6 +72,27 @@ for cap in "$shared"/corpus/captures/*.scap; do
     fi
 done
 [ "$files" -ge 10 ] && ok || ko "only $files captures readable by sysdig"
+
+# Round trip through falcoc itself: read -> write -> read gives the same
+# events and the same state, seen through every state-derived field of the
+# format above plus the process tree and fd table summaries, on every
+# corpus capture (those sysdig cannot read included).
+state_fmt="*$fmt%proc.nthreads|%proc.nchilds|%proc.fdopencount|%fd.types|%proc.aname|%thread.cgroups|%fd.lip|%fd.rip|%evt.buffer"
+for cap in "$shared"/corpus/captures/*.scap; do
+    name=$(basename "$cap" .scap)
+    if ! "$falcoc" convert "$cap" -o "$tmp/same.scap" 2>"$tmp/err"; then
+        [ "$name" = falco__empty ] || ko "$name: plain convert failed: $(cat "$tmp/err")"
+        continue
+    fi
+    TZ=UTC "$falcoc" filter "$cap" -p "$state_fmt" >"$tmp/s.orig" 2>&1
+    TZ=UTC "$falcoc" filter "$tmp/same.scap" -p "$state_fmt" >"$tmp/s.conv" 2>&1
+    if { [ -s "$tmp/s.orig" ] || [ "$name" = falco__empty ]; } && cmp -s "$tmp/s.orig" "$tmp/s.conv"; then
+        ok
+    else
+        ko "$name: falcoc sees other events or state after a round trip:"
+        diff "$tmp/s.orig" "$tmp/s.conv" | head -4 | cut -c1-300
+    fi
+done
 
 # Unreadable input: exit 1, a message naming it, no output left behind.
 head -c 5000 "$shared/corpus/captures/bencer__example0_nginx.scap" >"$tmp/cut.scap"
