@@ -286,52 +286,26 @@ struct pv sp_get(const struct thr *t, const struct scap_event *ev, enum sp which
     return (struct pv){NULL, 0};
 }
 
-bool pv_i64(struct pv v, int64_t *out)
+/* Integer parameters are 1, 2, 4 or 8 bytes wide; sign says whether the
+ * narrower widths sign-extend. */
+static bool pv_int(struct pv v, bool sign, uint64_t *out)
 {
     if (!v.p)
         return false;
     switch (v.len) {
     case 1:
-        *out = (int8_t)v.p[0];
-        return true;
-    case 2: {
-        int16_t x;
-        memcpy(&x, v.p, 2);
-        *out = x;
-        return true;
-    }
-    case 4: {
-        int32_t x;
-        memcpy(&x, v.p, 4);
-        *out = x;
-        return true;
-    }
-    case 8:
-        memcpy(out, v.p, 8);
-        return true;
-    default:
-        return false;
-    }
-}
-
-bool pv_u64(struct pv v, uint64_t *out)
-{
-    if (!v.p)
-        return false;
-    switch (v.len) {
-    case 1:
-        *out = v.p[0];
+        *out = sign ? (uint64_t)(int64_t)(int8_t)v.p[0] : v.p[0];
         return true;
     case 2: {
         uint16_t x;
         memcpy(&x, v.p, 2);
-        *out = x;
+        *out = sign ? (uint64_t)(int64_t)(int16_t)x : x;
         return true;
     }
     case 4: {
         uint32_t x;
         memcpy(&x, v.p, 4);
-        *out = x;
+        *out = sign ? (uint64_t)(int64_t)(int32_t)x : x;
         return true;
     }
     case 8:
@@ -342,14 +316,18 @@ bool pv_u64(struct pv v, uint64_t *out)
     }
 }
 
-static bool get_i64(const struct thr *t, const struct scap_event *ev, enum sp w, int64_t *out)
+bool pv_i64(struct pv v, int64_t *out)
 {
-    return pv_i64(sp_get(t, ev, w), out);
+    uint64_t u;
+    if (!pv_int(v, true, &u))
+        return false;
+    *out = (int64_t)u;
+    return true;
 }
 
-static bool get_u64(const struct thr *t, const struct scap_event *ev, enum sp w, uint64_t *out)
+bool pv_u64(struct pv v, uint64_t *out)
 {
-    return pv_u64(sp_get(t, ev, w), out);
+    return pv_int(v, false, out);
 }
 
 static bool get_u32(const struct thr *t, const struct scap_event *ev, enum sp w, uint32_t *out)
@@ -1214,23 +1192,6 @@ static void set_cgroups(struct thr *t, const char *p, size_t n)
 /* ------------------------------------------------------------------ */
 /* initial state */
 
-static void swap_ends(struct fc_fd *f)
-{
-    uint8_t ip[16];
-    memcpy(ip, f->sip, 16);
-    memcpy(f->sip, f->dip, 16);
-    memcpy(f->dip, ip, 16);
-    uint16_t p = f->sport;
-    f->sport = f->dport;
-    f->dport = p;
-}
-
-static bool is_v4_mapped(const uint8_t *a)
-{
-    static const uint8_t pre[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    return !memcmp(a, pre, 12);
-}
-
 int fc_state_load_scap(struct fc_state *st, const struct scap_reader *r)
 {
     threads_clear(st);
@@ -1354,13 +1315,13 @@ int fc_state_load_scap(struct fc_state *st, const struct scap_reader *r)
         while (nl > 0 && (s->name.p[nl - 1] == '\n' || s->name.p[nl - 1] == 0))
             nl--;
         sb_set(&f->name, s->name.p, nl);
-        if (f->type == FC_FD_IPV6_SOCK && is_v4_mapped(f->sip) && is_v4_mapped(f->dip)) {
+        if (f->type == FC_FD_IPV6_SOCK && ip_is_v4_mapped(f->sip) && ip_is_v4_mapped(f->dip)) {
             memmove(f->sip, f->sip + 12, 4);
             memset(f->sip + 4, 0, 12);
             memmove(f->dip, f->dip + 12, 4);
             memset(f->dip + 4, 0, 12);
             f->type = FC_FD_IPV4_SOCK;
-        } else if (f->type == FC_FD_IPV6_SERVSOCK && is_v4_mapped(f->sip)) {
+        } else if (f->type == FC_FD_IPV6_SERVSOCK && ip_is_v4_mapped(f->sip)) {
             memmove(f->sip, f->sip + 12, 4);
             memset(f->sip + 4, 0, 12);
             f->type = FC_FD_IPV4_SERVSOCK;
@@ -1374,7 +1335,7 @@ int fc_state_load_scap(struct fc_state *st, const struct scap_reader *r)
                 struct fc_fd *f = t->fds.v[i];
                 if (f->type == FC_FD_IPV4_SOCK || f->type == FC_FD_IPV6_SOCK) {
                     if (listening[f->sport / 8] >> (f->sport % 8) & 1) {
-                        swap_ends(f);
+                        fd_swap_ends(f);
                         f->flags |= FC_FDF_ROLE_SERVER;
                     } else {
                         f->flags |= FC_FDF_ROLE_CLIENT;

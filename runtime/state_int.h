@@ -276,6 +276,35 @@ static inline size_t pv_strlen(struct pv v)
 {
     return v.p ? strnlen((const char *)v.p, v.len) : 0;
 }
+static inline bool get_i64(const struct thr *t, const struct scap_event *ev, enum sp w,
+                           int64_t *out)
+{
+    return pv_i64(sp_get(t, ev, w), out);
+}
+static inline bool get_u64(const struct thr *t, const struct scap_event *ev, enum sp w,
+                           uint64_t *out)
+{
+    return pv_u64(sp_get(t, ev, w), out);
+}
+
+/* ---- fd tuples ---- */
+/* An IPv6 address of the ::ffff:a.b.c.d form. */
+static inline bool ip_is_v4_mapped(const uint8_t *a)
+{
+    static const uint8_t pre[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return !memcmp(a, pre, 12);
+}
+/* Exchanges a socket entry's source and destination ends. */
+static inline void fd_swap_ends(struct fc_fd *f)
+{
+    uint8_t ip[16];
+    memcpy(ip, f->sip, 16);
+    memcpy(f->sip, f->dip, 16);
+    memcpy(f->dip, ip, 16);
+    uint16_t p = f->sport;
+    f->sport = f->dport;
+    f->dport = p;
+}
 
 /* ---- tables (state.c) ---- */
 struct thr *st_thread(const struct fc_state *st, int64_t tid);
