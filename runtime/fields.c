@@ -33,7 +33,7 @@ static const struct argform_info argforms[] = {
 };
 
 static const char *const type_names[PT_MAX] = {
-#define PT_NAME_ROW_(sym, value, name) [sym] = name,
+#define PT_NAME_ROW_(sym, value, name, ...) [sym] = name,
     PPM_PARAM_TYPES(PT_NAME_ROW_)
 #undef PT_NAME_ROW_
 };

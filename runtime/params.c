@@ -313,68 +313,6 @@ bool fc_param_get(const struct scap_event *ev, uint32_t idx, enum ppm_param_type
     return true;
 }
 
-/* Width in bytes of an integer type; 0 for the others. */
-static unsigned int_width(enum ppm_param_type t)
-{
-    switch (t) {
-    case PT_INT8:
-    case PT_UINT8:
-    case PT_SIGTYPE:
-    case PT_FLAGS8:
-    case PT_ENUMFLAGS8:
-    case PT_L4PROTO:
-    case PT_SOCKFAMILY:
-        return 1;
-    case PT_INT16:
-    case PT_UINT16:
-    case PT_FLAGS16:
-    case PT_ENUMFLAGS16:
-    case PT_PORT:
-    case PT_SYSCALLID:
-        return 2;
-    case PT_INT32:
-    case PT_UINT32:
-    case PT_FLAGS32:
-    case PT_ENUMFLAGS32:
-    case PT_UID:
-    case PT_GID:
-    case PT_MODE:
-    case PT_SIGSET:
-    case PT_FD32:
-    case PT_PID32:
-    case PT_BOOL:
-        return 4;
-    case PT_INT64:
-    case PT_UINT64:
-    case PT_ERRNO:
-    case PT_FD:
-    case PT_PID:
-    case PT_RELTIME:
-    case PT_ABSTIME:
-        return 8;
-    default:
-        return 0;
-    }
-}
-
-static bool int_signed(enum ppm_param_type t)
-{
-    switch (t) {
-    case PT_INT8:
-    case PT_INT16:
-    case PT_INT32:
-    case PT_INT64:
-    case PT_ERRNO:
-    case PT_FD:
-    case PT_PID:
-    case PT_FD32:
-    case PT_PID32:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* Little-endian integer of width w (1, 2, 4, 8), sign-extended if asked. */
 static int64_t rd_int(const uint8_t *p, unsigned w, bool sign)
 {
@@ -388,10 +326,10 @@ static int64_t rd_int(const uint8_t *p, unsigned w, bool sign)
 
 static bool pp_int(const struct param *pp, int64_t *out)
 {
-    unsigned w = int_width(pp->type);
+    unsigned w = ppm_param_int_width(pp->type);
     if (!w || pp->len < w)
         return false;
-    *out = rd_int(pp->p, w, int_signed(pp->type));
+    *out = rd_int(pp->p, w, ppm_param_signed(pp->type));
     return true;
 }
 
@@ -575,11 +513,11 @@ static const struct fc_sb *cwd_of(const struct fc_pevent *pe)
 
 static void put_num(struct out *o, const struct param *pp, int64_t v)
 {
-    unsigned w = int_width(pp->type);
+    unsigned w = ppm_param_int_width(pp->type);
     uint64_t u = w == 8 ? (uint64_t)v : (uint64_t)v & ((1ull << (8 * w)) - 1);
     /* libsinsp prints 32- and 64-bit unsigned values with a signed decimal
      * conversion (sysdig: lseek offset=-62), so they show as signed too. */
-    bool sign = int_signed(pp->type) || pp->type == PT_UINT32 || pp->type == PT_UINT64;
+    bool sign = ppm_param_signed(pp->type) || pp->type == PT_UINT32 || pp->type == PT_UINT64;
     if (sign && pp->type == PT_UINT32)
         v = (int32_t)(uint32_t)u;
     switch (pp->fmt) {
