@@ -561,8 +561,9 @@ static int check_xf(int x, const struct fc_field_ref *r, size_t off, struct fc_f
 /* The field table entry of a resolved reference (the key copied). */
 static int add_fref(struct fc_format *f, const struct fc_field_ref *r, uint32_t flags)
 {
-    struct fc_fref fr = {(uint32_t)r->field->id, (uint32_t)r->argkind, r->index, NULL,
-                         (uint32_t)r->key_len,   (uint32_t)r->type};
+    struct fc_fref fr;
+    if (!fc_fref_make(r, &fr))
+        return -ENOMEM;
     if (r->field->id == FC_F_EVT_OUTPUTTIME) {
         /* The time the engine prints: sysdig's default and Falco's
          * time_format_iso_8601 choice. */
@@ -573,14 +574,6 @@ static int add_fref(struct fc_format *f, const struct fc_field_ref *r, uint32_t 
          * own pid and environment (§2.8): ancestor 0. */
         fr.argkind = FC_ARGV_INDEX;
         fr.index = 0;
-    }
-    if (r->key) {
-        char *k = malloc(r->key_len + 1);
-        if (!k)
-            return -ENOMEM;
-        memcpy(k, r->key, r->key_len);
-        k[r->key_len] = '\0';
-        fr.key = k;
     }
     f->frefs[f->nfrefs] = fr;
     return (int)f->nfrefs++;

@@ -260,22 +260,13 @@ static void on(int64_t tid)
 
 static struct fc_fref ref(const char *w)
 {
-    const char *br = strchr(w, '[');
-    size_t nlen = br ? (size_t)(br - w) : strlen(w);
-    const char *arg = br ? br + 1 : NULL;
-    size_t alen = br ? strcspn(arg, "]") : 0;
     char err[256];
-    struct fc_field_ref r = fc_field_resolve(w, nlen, arg, alen, br != NULL, err, sizeof(err));
-    if (r.status != FC_RESOLVE_OK) {
+    struct fc_fref f;
+    if (!fc_fref_parse(w, &f, err, sizeof(err))) {
         fprintf(stderr, "%s: %s\n", w, err);
         exit(2);
     }
-    return (struct fc_fref){(uint32_t)r.field->id,
-                            (uint32_t)r.argkind,
-                            r.index,
-                            r.key ? strndup(r.key, r.key_len) : NULL,
-                            (uint32_t)r.key_len,
-                            (uint32_t)r.type};
+    return f;
 }
 
 /* Value i of field w as text ("<NA>" when absent); numbers in decimal. */
