@@ -462,30 +462,6 @@ int scapw_write_threads(struct scapw *w, const struct scap_thread *ts, size_t n)
     return end_block(w, SCAP_BT_PL_V9);
 }
 
-static bool fd_named(uint8_t type)
-{
-    switch (type) {
-    case 1:
-    case 2:
-    case 7:
-    case 9:
-    case 10:
-    case 11:
-    case 12:
-    case 13:
-    case 14:
-    case 15:
-    case 17:
-    case 18:
-    case 19:
-    case 20:
-    case 21:
-        return true;
-    default:
-        return false;
-    }
-}
-
 static void fd_entry(struct scapw *w, const struct scap_fd *f)
 {
     size_t at = w->blk_n;
@@ -528,7 +504,7 @@ static void fd_entry(struct scapw *w, const struct scap_fd *f)
         b64(w, f->unix_dst);
         bstr(w, f->name, PATH_MAX_LEN - 1);
         break;
-    default: /* fd_named: checked by the caller */
+    default: /* scap_fd_named: checked by the caller */
         bstr(w, f->name, PATH_MAX_LEN - 1);
         break;
     }
@@ -537,7 +513,8 @@ static void fd_entry(struct scapw *w, const struct scap_fd *f)
 
 static bool fd_writable(const struct scap_fd *f)
 {
-    return (f->type >= 3 && f->type <= 6) || f->type == 8 || f->type == 16 || fd_named(f->type);
+    return (f->type >= 3 && f->type <= 6) || f->type == 8 || f->type == 16 ||
+           scap_fd_named(f->type);
 }
 
 int scapw_write_fds(struct scapw *w, const struct scap_fd *fds, size_t n)
