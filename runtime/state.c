@@ -893,40 +893,64 @@ static bool cid_eq(const char *a, const char *b)
     return !strcmp(a ? a : "", b ? b : "");
 }
 
-static struct urec **user_slot(struct fc_state *st, const char *cid, uint32_t uid)
+static struct ugrec **ug_slot(struct ugrec **tab, const char *cid, uint32_t id)
 {
-    struct urec **pp = &st->ub[uid % ST_UG_BUCKETS];
-    while (*pp && !((*pp)->u.uid == uid && cid_eq((*pp)->cid, cid)))
+    struct ugrec **pp = &tab[id % ST_UG_BUCKETS];
+    while (*pp && !((*pp)->id == id && cid_eq((*pp)->cid, cid)))
         pp = &(*pp)->hnext;
     return pp;
 }
 
-static struct grec **group_slot(struct fc_state *st, const char *cid, uint32_t gid)
+/* The record of (cid, id), made when new, with its name set; NULL for the
+ * NSS markers ("+" and "-" lines) and when out of memory. */
+static struct ugrec *ug_put(struct ugrec **tab, uint64_t *count, const char *cid, uint32_t id,
+                            const char *name, size_t nl)
 {
-    struct grec **pp = &st->gr[gid % ST_UG_BUCKETS];
-    while (*pp && !((*pp)->g.gid == gid && cid_eq((*pp)->cid, cid)))
-        pp = &(*pp)->hnext;
-    return pp;
+    if (nl && (name[0] == '+' || name[0] == '-'))
+        return NULL;
+    struct ugrec **pp = ug_slot(tab, cid, id);
+    struct ugrec *r = *pp;
+    if (!r) {
+        r = calloc(1, sizeof(*r));
+        if (!r || !(r->cid = strdup(cid ? cid : ""))) {
+            free(r);
+            return NULL;
+        }
+        r->id = id;
+        *pp = r;
+        (*count)++;
+    }
+    sb_set(&r->name, name, nl);
+    return r;
+}
+
+/* Unlinks and frees the record *pp. */
+static void ug_unlink(struct ugrec **pp, uint64_t *count)
+{
+    struct ugrec *r = *pp;
+    *pp = r->hnext;
+    sb_free(&r->name);
+    sb_free(&r->home);
+    sb_free(&r->shell);
+    free(r->cid);
+    free(r);
+    (*count)--;
+}
+
+static void ug_del(struct ugrec **tab, uint64_t *count, const char *cid, uint32_t id)
+{
+    struct ugrec **pp = ug_slot(tab, cid, id);
+    if (*pp)
+        ug_unlink(pp, count);
 }
 
 static void user_put(struct fc_state *st, const char *cid, uint32_t uid, uint32_t gid,
                      const char *name, size_t nl, const char *home, size_t hl, const char *shell,
                      size_t sl)
 {
-    if (nl && (name[0] == '+' || name[0] == '-'))
-        return; /* NSS markers */
-    struct urec **pp = user_slot(st, cid, uid);
-    struct urec *u = *pp;
-    if (!u) {
-        u = calloc(1, sizeof(*u));
-        if (!u || !(u->cid = strdup(cid ? cid : ""))) {
-            free(u);
-            return;
-        }
-        *pp = u;
-        st->stats.users++;
-    }
-    sb_set(&u->name, name, nl);
+    struct ugrec *u = ug_put(st->ub, &st->stats.users, cid, uid, name, nl);
+    if (!u)
+        return;
     sb_set(&u->home, home, hl);
     sb_set(&u->shell, shell, sl);
     u->u =
@@ -936,103 +960,59 @@ static void user_put(struct fc_state *st, const char *cid, uint32_t uid, uint32_
 static void group_put(struct fc_state *st, const char *cid, uint32_t gid, const char *name,
                       size_t nl)
 {
-    if (nl && (name[0] == '+' || name[0] == '-'))
-        return;
-    struct grec **pp = group_slot(st, cid, gid);
-    struct grec *g = *pp;
-    if (!g) {
-        g = calloc(1, sizeof(*g));
-        if (!g || !(g->cid = strdup(cid ? cid : ""))) {
-            free(g);
-            return;
-        }
-        *pp = g;
-        st->stats.groups++;
-    }
-    sb_set(&g->name, name, nl);
-    g->g = (struct fc_group){gid, fc_sb_str(&g->name)};
+    struct ugrec *g = ug_put(st->gr, &st->stats.groups, cid, gid, name, nl);
+    if (g)
+        g->g = (struct fc_group){gid, fc_sb_str(&g->name)};
 }
 
 static void user_del(struct fc_state *st, const char *cid, uint32_t uid)
 {
-    struct urec **pp = user_slot(st, cid, uid), *u = *pp;
-    if (!u)
-        return;
-    *pp = u->hnext;
-    sb_free(&u->name);
-    sb_free(&u->home);
-    sb_free(&u->shell);
-    free(u->cid);
-    free(u);
-    st->stats.users--;
+    ug_del(st->ub, &st->stats.users, cid, uid);
 }
 
 static void group_del(struct fc_state *st, const char *cid, uint32_t gid)
 {
-    struct grec **pp = group_slot(st, cid, gid), *g = *pp;
-    if (!g)
-        return;
-    *pp = g->hnext;
-    sb_free(&g->name);
-    free(g->cid);
-    free(g);
-    st->stats.groups--;
+    ug_del(st->gr, &st->stats.groups, cid, gid);
+}
+
+/* Drops the records of one container from a table; all of them when
+ * every is set. */
+static void ug_drop(struct ugrec **tab, uint64_t *count, const char *cid, bool every)
+{
+    for (int i = 0; i < ST_UG_BUCKETS; i++) {
+        for (struct ugrec **pp = &tab[i]; *pp;) {
+            if (every || cid_eq((*pp)->cid, cid))
+                ug_unlink(pp, count);
+            else
+                pp = &(*pp)->hnext;
+        }
+    }
 }
 
 /* Drops the users and groups of one container (its init exited). */
 static void ug_drop_container(struct fc_state *st, const char *cid)
 {
-    for (int i = 0; i < ST_UG_BUCKETS; i++) {
-        for (struct urec **pp = &st->ub[i]; *pp;) {
-            struct urec *u = *pp;
-            if (!cid_eq(u->cid, cid)) {
-                pp = &u->hnext;
-                continue;
-            }
-            *pp = u->hnext;
-            sb_free(&u->name);
-            sb_free(&u->home);
-            sb_free(&u->shell);
-            free(u->cid);
-            free(u);
-            st->stats.users--;
-        }
-        for (struct grec **pp = &st->gr[i]; *pp;) {
-            struct grec *g = *pp;
-            if (!cid_eq(g->cid, cid)) {
-                pp = &g->hnext;
-                continue;
-            }
-            *pp = g->hnext;
-            sb_free(&g->name);
-            free(g->cid);
-            free(g);
-            st->stats.groups--;
-        }
-    }
+    ug_drop(st->ub, &st->stats.users, cid, false);
+    ug_drop(st->gr, &st->stats.groups, cid, false);
 }
 
 static void ug_clear(struct fc_state *st)
 {
-    for (int i = 0; i < ST_UG_BUCKETS; i++) {
-        while (st->ub[i])
-            user_del(st, st->ub[i]->cid, st->ub[i]->u.uid);
-        while (st->gr[i])
-            group_del(st, st->gr[i]->cid, st->gr[i]->g.gid);
-    }
+    ug_drop(st->ub, &st->stats.users, NULL, true);
+    ug_drop(st->gr, &st->stats.groups, NULL, true);
 }
 
 const struct fc_user *fc_state_user(const struct fc_state *st, const char *container_id,
                                     uint32_t uid)
 {
-    struct urec *const *pp = user_slot((struct fc_state *)st, container_id, uid);
+    struct ugrec *const *pp = ug_slot((struct ugrec **)st->ub, container_id, uid);
     return *pp ? &(*pp)->u : NULL;
 }
 
 const struct fc_group *fc_state_group(const struct fc_state *st, const char *container_id,
                                       uint32_t gid)
 {
-    struct grec *const *pp = group_slot((struct fc_state *)st, container_id, gid);
+    struct ugrec *const *pp = ug_slot((struct ugrec **)st->gr, container_id, gid);
     return *pp ? &(*pp)->g : NULL;
 }
 

@@ -197,18 +197,17 @@ static inline struct thr *thr_of(const struct fc_thread *t)
     return (struct thr *)t;
 }
 
-struct urec {
-    struct fc_user u;
+/* One user or group: both tables are keyed by (container, id) and share
+ * their code. */
+struct ugrec {
+    uint32_t id; /* uid or gid */
     char *cid;
-    struct fc_sb name, home, shell;
-    struct urec *hnext;
-};
-
-struct grec {
-    struct fc_group g;
-    char *cid;
-    struct fc_sb name;
-    struct grec *hnext;
+    struct fc_sb name, home, shell; /* home and shell: users only */
+    union {
+        struct fc_user u;
+        struct fc_group g;
+    };
+    struct ugrec *hnext;
 };
 
 #define ST_UG_BUCKETS 256
@@ -239,8 +238,8 @@ struct fc_state {
     } * exited;
     uint32_t exited_pos;
     /* users and groups */
-    struct urec *ub[ST_UG_BUCKETS];
-    struct grec *gr[ST_UG_BUCKETS];
+    struct ugrec *ub[ST_UG_BUCKETS];
+    struct ugrec *gr[ST_UG_BUCKETS];
     /* interfaces */
     struct scap_iface *ifaces;
     size_t nifaces;
