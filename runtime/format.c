@@ -26,6 +26,7 @@
 
 #include "ast.h"
 #include "fc_fields.h"
+#include "fc_konst.h"
 #include "fc_rt.h"
 #include "ppm_types.h"
 
@@ -83,39 +84,6 @@ static bool puts_(struct fc_fmt_buf *b, const char *s)
 
 /* ---- values ---- */
 
-/* Bytes of an integer type, for hex output at the type's width. */
-static unsigned type_bytes(uint32_t type)
-{
-    switch (type) {
-    case PT_INT8:
-    case PT_UINT8:
-    case PT_FLAGS8:
-    case PT_ENUMFLAGS8:
-    case PT_L4PROTO:
-    case PT_SOCKFAMILY:
-        return 1;
-    case PT_INT16:
-    case PT_UINT16:
-    case PT_FLAGS16:
-    case PT_ENUMFLAGS16:
-    case PT_PORT:
-        return 2;
-    case PT_INT32:
-    case PT_UINT32:
-    case PT_FLAGS32:
-    case PT_ENUMFLAGS32:
-    case PT_UID:
-    case PT_GID:
-    case PT_MODE:
-    case PT_FD32:
-    case PT_PID32:
-    case PT_SIGTYPE:
-        return 4;
-    default:
-        return 8;
-    }
-}
-
 /* Digits of x in base 10 or 16 (upper case), at least `pad` of them, at
  * the end of tmp; returns where they start. snprintf costs more than the
  * rest of a line, and numbers are most of a line. */
@@ -142,8 +110,8 @@ static bool put_num(struct fc_fmt_buf *b, uint32_t type, uint32_t ff, uint64_t n
     }
     unsigned pad = ff & FC_FF_FMT_10_PADDED_DEC ? 9 : 1;
     if (ff & FC_FF_FMT_HEX) {
-        unsigned w = type_bytes(type);
-        p = digits(end, w == 8 ? n : n & (((uint64_t)1 << (w * 8)) - 1), 16, 1);
+        int bits = fc_type_bits(type); /* hex shows the type's width */
+        p = digits(end, bits == 64 ? n : n & (((uint64_t)1 << bits) - 1), 16, 1);
     } else if (ff & FC_FF_FMT_DIR) {
         p = end - 1;
         *p = n & 1 ? '<' : '>';
