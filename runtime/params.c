@@ -358,12 +358,6 @@ static void put_ipv6(struct out *o, const uint8_t *a)
         puts_(o, s);
 }
 
-static bool v4_mapped(const uint8_t *a)
-{
-    static const uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    return !memcmp(a, prefix, sizeof(prefix));
-}
-
 static void put_port(struct out *o, const uint8_t *p)
 {
     putf(o, ":%u", (unsigned)rd_int(p, 2, false));
@@ -420,7 +414,7 @@ static void socktuple_text(struct out *o, const uint8_t *p, uint32_t len)
             break;
         }
         /* Both ends IPv4-mapped: shown as an IPv4 tuple, as the fd would be. */
-        if (v4_mapped(p + 1) && v4_mapped(p + 19)) {
+        if (fc_ip_v4_mapped(p + 1) && fc_ip_v4_mapped(p + 19)) {
             put_ipv4(o, p + 13);
             put_port(o, p + 17);
             puts_(o, "->");

@@ -1295,13 +1295,13 @@ int fc_state_load_scap(struct fc_state *st, const struct scap_reader *r)
         while (nl > 0 && (s->name.p[nl - 1] == '\n' || s->name.p[nl - 1] == 0))
             nl--;
         sb_set(&f->name, s->name.p, nl);
-        if (f->type == FC_FD_IPV6_SOCK && ip_is_v4_mapped(f->sip) && ip_is_v4_mapped(f->dip)) {
+        if (f->type == FC_FD_IPV6_SOCK && fc_ip_v4_mapped(f->sip) && fc_ip_v4_mapped(f->dip)) {
             memmove(f->sip, f->sip + 12, 4);
             memset(f->sip + 4, 0, 12);
             memmove(f->dip, f->dip + 12, 4);
             memset(f->dip + 4, 0, 12);
             f->type = FC_FD_IPV4_SOCK;
-        } else if (f->type == FC_FD_IPV6_SERVSOCK && ip_is_v4_mapped(f->sip)) {
+        } else if (f->type == FC_FD_IPV6_SERVSOCK && fc_ip_v4_mapped(f->sip)) {
             memmove(f->sip, f->sip + 12, 4);
             memset(f->sip + 4, 0, 12);
             f->type = FC_FD_IPV4_SERVSOCK;

@@ -73,9 +73,9 @@ static bool parse_tuple(struct pv v, struct sock *s)
         if (v.len < 37)
             return false;
         /* a mapped end facing the unspecified address is IPv4 too */
-        if ((ip_is_v4_mapped(v.p + 1) || all_zero(v.p + 1, 16)) &&
-            (ip_is_v4_mapped(v.p + 19) || all_zero(v.p + 19, 16)) &&
-            (ip_is_v4_mapped(v.p + 1) || ip_is_v4_mapped(v.p + 19))) {
+        if ((fc_ip_v4_mapped(v.p + 1) || all_zero(v.p + 1, 16)) &&
+            (fc_ip_v4_mapped(v.p + 19) || all_zero(v.p + 19, 16)) &&
+            (fc_ip_v4_mapped(v.p + 1) || fc_ip_v4_mapped(v.p + 19))) {
             s->family = 4;
             memcpy(s->sip, v.p + 13, 4);
             memcpy(s->dip, v.p + 31, 4);
@@ -122,7 +122,7 @@ static bool parse_addr(struct pv v, struct sock *s)
     case FAM_INET6:
         if (v.len < 19)
             return false;
-        if (ip_is_v4_mapped(v.p + 1)) {
+        if (fc_ip_v4_mapped(v.p + 1)) {
             s->family = 4;
             memcpy(s->dip, v.p + 13, 4);
         } else {

@@ -287,12 +287,6 @@ static inline bool get_u64(const struct thr *t, const struct scap_event *ev, enu
 }
 
 /* ---- fd tuples ---- */
-/* An IPv6 address of the ::ffff:a.b.c.d form. */
-static inline bool ip_is_v4_mapped(const uint8_t *a)
-{
-    static const uint8_t pre[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    return !memcmp(a, pre, 12);
-}
 /* Exchanges a socket entry's source and destination ends. */
 static inline void fd_swap_ends(struct fc_fd *f)
 {

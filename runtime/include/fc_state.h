@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "fc_abi.h"
 #include "fc_scap.h"
@@ -73,6 +74,13 @@ enum fc_fd_type {
  * fd.typechar ('f', '4', ...) of a type; one table (path.c). */
 const char *fc_fd_type_name(int type);
 char fc_fd_type_char(int type);
+
+/* An IPv6 address of the ::ffff:a.b.c.d form (16 bytes at a). */
+static inline bool fc_ip_v4_mapped(const uint8_t *a)
+{
+    static const uint8_t pre[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return !memcmp(a, pre, sizeof(pre));
+}
 
 /* Layer-4 protocols as scap numbers them. */
 enum fc_l4 {
