@@ -363,6 +363,26 @@ static void put_port(struct out *o, const uint8_t *p)
     putf(o, ":%u", (unsigned)rd_int(p, 2, false));
 }
 
+/* One socket end, "addr:port": a (4 or 16 bytes) with its port at port. */
+static void put_end(struct out *o, bool v6, const uint8_t *a, const uint8_t *port)
+{
+    if (v6)
+        put_ipv6(o, a);
+    else
+        put_ipv4(o, a);
+    put_port(o, port);
+}
+
+/* Two ends, "src:sport->dst:dport"; each end is stored as its address
+ * followed by its port. */
+static void put_pair(struct out *o, bool v6, const uint8_t *src, const uint8_t *dst)
+{
+    size_t as = v6 ? 16 : 4;
+    put_end(o, v6, src, src + as);
+    puts_(o, "->");
+    put_end(o, v6, dst, dst + as);
+}
+
 static void sockaddr_text(struct out *o, const uint8_t *p, uint32_t len)
 {
     if (!len)
@@ -372,20 +392,16 @@ static void sockaddr_text(struct out *o, const uint8_t *p, uint32_t len)
         put_sanitized(o, p + 1, len - 1);
         break;
     case 2: /* AF_INET */
-        if (len != 7) {
+        if (len != 7)
             puts_(o, "INVALID IPv4");
-            break;
-        }
-        put_ipv4(o, p + 1);
-        put_port(o, p + 5);
+        else
+            put_end(o, false, p + 1, p + 5);
         break;
     case 10: /* AF_INET6 */
-        if (len != 19) {
+        if (len != 19)
             puts_(o, "INVALID IPv6");
-            break;
-        }
-        put_ipv6(o, p + 1);
-        put_port(o, p + 17);
+        else
+            put_end(o, true, p + 1, p + 17);
         break;
     default:
         putf(o, "family %d", p[0]);
@@ -398,34 +414,19 @@ static void socktuple_text(struct out *o, const uint8_t *p, uint32_t len)
         return;
     switch (p[0]) {
     case 2:
-        if (len != 13) {
+        if (len != 13)
             puts_(o, "INVALID IPv4");
-            break;
-        }
-        put_ipv4(o, p + 1);
-        put_port(o, p + 5);
-        puts_(o, "->");
-        put_ipv4(o, p + 7);
-        put_port(o, p + 11);
+        else
+            put_pair(o, false, p + 1, p + 7);
         break;
     case 10:
-        if (len != 37) {
+        if (len != 37)
             puts_(o, "INVALID IPv6");
-            break;
-        }
-        /* Both ends IPv4-mapped: shown as an IPv4 tuple, as the fd would be. */
-        if (fc_ip_v4_mapped(p + 1) && fc_ip_v4_mapped(p + 19)) {
-            put_ipv4(o, p + 13);
-            put_port(o, p + 17);
-            puts_(o, "->");
-            put_ipv4(o, p + 31);
-        } else {
-            put_ipv6(o, p + 1);
-            put_port(o, p + 17);
-            puts_(o, "->");
-            put_ipv6(o, p + 19);
-        }
-        put_port(o, p + 35);
+        else if (fc_ip_v4_mapped(p + 1) && fc_ip_v4_mapped(p + 19))
+            /* Both ends IPv4-mapped: shown as an IPv4 tuple, as the fd would be. */
+            put_pair(o, false, p + 13, p + 31);
+        else
+            put_pair(o, true, p + 1, p + 19);
         break;
     case 1:
         if (len < 17) {
