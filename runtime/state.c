@@ -1176,6 +1176,9 @@ int fc_state_load_scap(struct fc_state *st, const struct scap_reader *r)
 {
     threads_clear(st);
     ug_clear(st);
+    struct scap_stats ss;
+    scap_get_stats(r, &ss);
+    st->section = ss.sections ? ss.sections - 1 : 0; /* as scap_next numbers them */
     const struct scap_machine *mi = scap_machine(r);
     st->has_machine = mi != NULL;
     if (mi)
@@ -2122,6 +2125,18 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
         if (m && m != t)
             m->t.lastevent_ts = ev->ts;
     }
+}
+
+int fc_state_next(struct fc_state *st, struct scap_reader *r, struct scap_event *ev,
+                  struct fc_pevent *pe)
+{
+    int rc = scap_next(r, ev);
+    if (rc <= 0)
+        return rc;
+    if (ev->section != st->section)
+        fc_state_load_scap(st, r);
+    fc_state_event(st, ev, pe);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */

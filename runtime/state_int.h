@@ -245,6 +245,7 @@ struct fc_state {
     size_t nifaces;
     struct scap_machine machine;
     bool has_machine;
+    uint32_t section; /* of the capture last loaded */
     struct conts *conts;
     uint64_t *switch_ts; /* per CPU: ts of the last switch event */
     uint32_t nswitch_cpus;

@@ -249,6 +249,12 @@ int fc_state_load_scap(struct fc_state *st, const struct scap_reader *r);
  * can be. ev must stay valid until the next call. */
 void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_pevent *pe);
 
+/* The replay step: reads the next event of r and applies it with
+ * fc_state_event, first reloading the initial state (fc_state_load_scap)
+ * when the event starts a new section. Returns what scap_next returns. */
+int fc_state_next(struct fc_state *st, struct scap_reader *r, struct scap_event *ev,
+                  struct fc_pevent *pe);
+
 /* ---- lookups (no side effects) ---- */
 struct fc_thread *fc_state_thread(const struct fc_state *st, int64_t tid); /* NULL if absent */
 /* The main thread (tid == pid) of t's process; t itself when it is one;

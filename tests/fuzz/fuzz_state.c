@@ -130,14 +130,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fc_state_load_scap(st, r);
     struct scap_event ev;
     struct fc_pevent pe;
-    uint32_t section = 0;
     char args[512];
-    while (!err && scap_next(r, &ev) == 1) {
-        if (ev.section != section) {
-            section = ev.section;
-            fc_state_load_scap(st, r);
-        }
-        fc_state_event(st, &ev, &pe);
+    while (!err && fc_state_next(st, r, &ev, &pe) == 1) {
         c.data = &pe;
         c.evtype = ev.type;
         fc_ctx_next_event(&c);

@@ -92,18 +92,12 @@ int main(int argc, char **argv)
     struct fc_ctx c;
     if (!st || !fc_ctx_init(&c, &fc_state_provider, frefs, (uint32_t)nf))
         return 1;
-    uint32_t section = 0;
     if (!err)
         fc_state_load_scap(st, rd);
     struct scap_event ev;
     struct fc_pevent pe;
     int rc;
-    while ((rc = scap_next(rd, &ev)) > 0) {
-        if (ev.section != section) {
-            section = ev.section;
-            fc_state_load_scap(st, rd);
-        }
-        fc_state_event(st, &ev, &pe);
+    while ((rc = fc_state_next(st, rd, &ev, &pe)) > 0) {
         c.data = &pe;
         c.evtype = ev.type;
         fc_ctx_next_event(&c);

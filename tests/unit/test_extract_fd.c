@@ -814,13 +814,7 @@ static void replay(const char *name, const struct want *w, size_t n)
     struct scap_event ev;
     struct fc_pevent pe;
     size_t seen = 0;
-    uint32_t section = 0;
-    while (scap_next(rd, &ev) > 0) {
-        if (ev.section != section) {
-            section = ev.section;
-            fc_state_load_scap(st, rd);
-        }
-        fc_state_event(st, &ev, &pe);
+    while (fc_state_next(st, rd, &ev, &pe) > 0) {
         C.data = &pe;
         fc_ctx_next_event(&C);
         for (size_t k = 0; k < n; k++) {

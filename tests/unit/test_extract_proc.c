@@ -624,14 +624,8 @@ static void check_capture(const char *name, uint64_t ts, int64_t tid, const stru
     fc_state_load_scap(st, rd);
     struct scap_event e;
     struct fc_pevent p;
-    uint32_t section = 0;
     bool seen = false;
-    while (!seen && scap_next(rd, &e) > 0) {
-        if (e.section != section) {
-            section = e.section;
-            fc_state_load_scap(st, rd);
-        }
-        fc_state_event(st, &e, &p);
+    while (!seen && fc_state_next(st, rd, &e, &p) > 0) {
         if (e.ts != ts || (int64_t)e.tid != tid || e.type % 2 == 0)
             continue;
         seen = true;
