@@ -27,6 +27,7 @@
 #include "ast.h"
 #include "fc_fields.h"
 #include "fc_konst.h"
+#include "fc_params.h"
 #include "fc_rt.h"
 #include "ppm_types.h"
 
@@ -136,11 +137,7 @@ static bool put_bytes(struct fc_fmt_buf *b, const char *p, size_t n)
         n = BUF_CUT;
     if (!reserve(b, n))
         return false;
-    char *d = b->p + b->len;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)p[i];
-        d[i] = ch >= 0x20 && ch < 0x7f ? (char)ch : '.';
-    }
+    fc_text_dots(b->p + b->len, (const uint8_t *)p, n);
     b->len += n;
     return true;
 }

@@ -66,11 +66,6 @@ static size_t finish(struct out *o)
     return o->n;
 }
 
-static bool printable(uint8_t c)
-{
-    return c >= 0x20 && c < 0x7f;
-}
-
 /* Bytes up to the first NUL or the end of the parameter. */
 static uint32_t str_len(const uint8_t *p, uint32_t len)
 {
@@ -83,15 +78,25 @@ static uint32_t str_len(const uint8_t *p, uint32_t len)
 static void put_sanitized(struct out *o, const uint8_t *p, uint32_t len)
 {
     for (uint32_t i = 0; i < len && p[i]; i++)
-        if (printable(p[i]))
+        if (fc_printable(p[i]))
             putc_(o, (char)p[i]);
+}
+
+void fc_text_dots(char *dst, const uint8_t *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dst[i] = fc_printable(src[i]) ? (char)src[i] : '.';
 }
 
 /* Buffers: every byte that is not printable ASCII becomes '.'. */
 static void put_dots(struct out *o, const uint8_t *p, uint32_t len)
 {
-    for (uint32_t i = 0; i < len; i++)
-        putc_(o, printable(p[i]) ? (char)p[i] : '.');
+    char tmp[256];
+    for (uint32_t i = 0; i < len; i += sizeof(tmp)) {
+        size_t k = len - i < sizeof(tmp) ? len - i : sizeof(tmp);
+        fc_text_dots(tmp, p + i, k);
+        put(o, tmp, k);
+    }
 }
 
 /* ---- name tables ---- */
@@ -703,7 +708,7 @@ static void resolve_path(struct out *o, const struct fc_pevent *pe, uint32_t idx
     char path[PATH_BUF];
     size_t k = 0;
     for (uint32_t i = 0; i < n && k + 1 < sizeof(path); i++)
-        if (printable(pp->p[i]))
+        if (fc_printable(pp->p[i]))
             path[k++] = (char)pp->p[i];
     char res[PATH_BUF];
     size_t len = fc_path_join(base, base_len, path, k, res, sizeof(res));
