@@ -93,6 +93,18 @@ median_ms() {
         END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f\n", m / 1e6 }'
 }
 
+# last_cpu_ms : mean user+system CPU time in ms of the last median_ms run
+# (hyperfine only; "n/a" otherwise). On a loaded machine CPU time is the
+# steadier figure, so capture replay reports both.
+last_cpu_ms() {
+    if [ -n "$hyperfine" ] && [ -r "$tmp/h.json" ]; then
+        awk '/"user":/ { gsub(/[",]/, ""); u = $2 } /"system":/ { gsub(/[",]/, ""); s = $2 }
+            END { if (u != "") printf "%.2f\n", (u + s) * 1000; else print "n/a" }' "$tmp/h.json"
+    else
+        echo n/a
+    fi
+}
+
 # median_rss_mb CMD... : prints the median peak resident set size in MB.
 median_rss_mb() {
     [ -n "$gnu_time" ] || {
@@ -166,9 +178,11 @@ fmt='%evt.num %evt.type %proc.name %fd.name'
 if [ -r "$cap" ] && "$falcoc" filter "$cap" "$cond" -p "$fmt" >"$tmp/ours.txt" 2>/dev/null; then
     nev=$("$falcoc" filter "$cap" -p '%evt.num' | wc -l)
     tf=$(median_ms "$falcoc" filter "$cap" "$cond" -p "$fmt")
+    cf=$(last_cpu_ms)
     evs=$(awk -v n="$nev" -v t="$tf" 'BEGIN { printf "%.0f", n / (t / 1000) }')
     if command -v sysdig >/dev/null 2>&1; then
         ts=$(median_ms sysdig -r "$cap" -q "$cond")
+        cs=$(last_cpu_ms)
         tsp=$(median_ms sysdig -r "$cap" -p "*$fmt" "$cond")
         sevs=$(awk -v n="$nev" -v t="$ts" 'BEGIN { printf "%.0f", n / (t / 1000) }')
         ratio=$(awk -v a="$ts" -v b="$tf" 'BEGIN { printf "%.1f", a / b }')
@@ -177,6 +191,8 @@ if [ -r "$cap" ] && "$falcoc" filter "$cap" "$cond" -p "$fmt" >"$tmp/ours.txt" 2
             ">= x5 sysdig $(awk -v r="$ratio" 'BEGIN { print (r + 0 >= 5) ? "(met)" : "(MISSED)" }')" \
             "sysdig -q same filter: $ts ms; x$ratio (x$ratiop vs sysdig with the same -p)"
         row "falcoc filter throughput" "$evs" events/s - "sysdig -q: $sevs events/s"
+        row "falcoc filter CPU time (user+sys), same run" "$cf" ms - \
+            "sysdig -q: $cs ms; $(awk -v a="$cs" -v b="$cf" 'BEGIN { if (b + 0 > 0) printf "x%.1f", a / b; else print "-" }')"
     else
         row "falcoc filter troubleshooting capture ($nev events)" "$tf" ms - "sysdig not installed"
         row "falcoc filter throughput" "$evs" events/s - "$none"

@@ -1,0 +1,205 @@
+# lib.sh - shared pieces of the differential tests against sysdig 0.29.3
+# (tests/cli/sysdig_fields.sh, tests/cli/sysdig_conditions.sh). Sourced, not run.
+#
+# Both tools print the same -p format: the join key (evt.rawtime, thread.tid,
+# evt.type, evt.dir) and then the values under test, separated by the ASCII
+# unit separator and ended by the record separator, so that no value (command
+# lines, buffers) can break a row. sd_rows turns that into one tab-separated
+# line per event whose first column is the key plus the occurrence number of
+# that key (two events may share all four parts), with backslash, tab, newline
+# and CR inside values escaped as \\ \t \n \r.
+
+SD_US=$'\x1f'
+SD_RS=$'\x1e'
+
+# sd_format FIELD... -> the -p format (with sysdig's leading '*': print events
+# whose fields are absent too, as <NA>).
+sd_format() {
+    local fmt="*%evt.rawtime${SD_US}%thread.tid${SD_US}%evt.type${SD_US}%evt.dir" f
+    for f in "$@"; do fmt+="${SD_US}%${f}"; done
+    printf '%s' "$fmt$SD_RS"
+}
+
+# sd_rows < raw output > rows
+sd_rows() {
+    LC_ALL=C awk 'BEGIN { RS = "\036\n?"; FS = "\037"; OFS = "\t" }
+        {
+            gsub(/\\/, "\\\\"); gsub(/\t/, "\\t"); gsub(/\r/, "\\r"); gsub(/\n/, "\\n")
+            key = $1 ":" $2 ":" $3 ":" $4
+            n = ++seen[key]
+            line = key "#" n
+            for (i = 5; i <= NF; i++) line = line OFS $i
+            print line
+        }'
+}
+
+# sd_sysdig CAPTURE FORMAT [CONDITION] > rows; sysdig's status is returned.
+sd_sysdig() {
+    local cap=$1 fmt=$2
+    shift 2
+    TZ=UTC LC_ALL=C "${SYSDIG:-sysdig}" -r "$cap" -p "$fmt" "$@" >"$SD_TMP/raw.sysdig" 2>"$SD_TMP/err.sysdig"
+    local rc=$?
+    sd_rows <"$SD_TMP/raw.sysdig"
+    return $rc
+}
+
+# sd_ours FALCOC CAPTURE FORMAT [CONDITION] > rows; falcoc's status is returned.
+sd_ours() {
+    local falcoc=$1 cap=$2 fmt=$3
+    shift 3
+    TZ=UTC LC_ALL=C "$falcoc" filter "$cap" "$@" -p "$fmt" >"$SD_TMP/raw.ours" 2>"$SD_TMP/err.ours"
+    local rc=$?
+    sd_rows <"$SD_TMP/raw.ours"
+    return $rc
+}
+
+# sd_has_filter FALCOC: does this falcoc have the filter command?
+sd_has_filter() {
+    grep -qE '^ +filter ' < <("$1" 2>&1)
+}
+
+# sd_captures SHARED KNOWN: the corpus captures, minus the ones the known
+# differences file marks as unreadable by sysdig (item "@capture").
+sd_captures() {
+    local shared=$1 known=$2 cap
+    for cap in "$shared"/corpus/captures/*.scap; do
+        awk -F'\t' -v c="$(basename "$cap")" '$1 == "@capture" && $2 == c { found = 1 } END { exit !found }' \
+            "$known" || printf '%s\n' "$cap"
+    done
+}
+
+# Mismatches are aggregated per (item, capture, event type): one line with
+# item, capture, type, count and up to three examples ("key: sysdig=V
+# ours=V", separated by the group separator \035). A mismatch that an entry
+# of the known-differences file (awk variable "known") covers is counted
+# under item "@known:LINE" instead.
+SD_AGG='
+    function load_known(f,   line, n, p, i) {
+        while ((getline line < f) > 0) {
+            n++
+            if (line ~ /^#/ || line == "") continue
+            split(line, p, "\t")
+            nk++; kitem[nk] = p[1]; kcap[nk] = p[2]; kline[nk] = n
+            ntok[nk] = split(p[3], t, ",")
+            for (i = 1; i <= ntok[nk]; i++) ktok[nk, i] = t[i]
+            i = index(p[4], "=>")
+            ks[nk] = i ? substr(p[4], 1, i - 1) : "*"
+            ko[nk] = i ? substr(p[4], i + 2) : "*"
+        }
+        close(f)
+    }
+    # EVENTS tokens: *, an event type, a direction, or FIELD=VALUE: sysdig
+    # printed VALUE for FIELD (another compared field) on the same event.
+    function event_hit(j, type, dir,   i, tk, e) {
+        for (i = 1; i <= ntok[j]; i++) {
+            tk = ktok[j, i]
+            if (tk == "*" || tk == type || tk == dir) return 1
+            if ((e = index(tk, "=")) && (substr(tk, 1, e - 1) in rowv) &&
+                rowv[substr(tk, 1, e - 1)] == substr(tk, e + 1)) return 1
+        }
+        return 0
+    }
+    function known_hit(item, cap, type, dir, sv, ov,   j) {
+        for (j = 1; j <= nk; j++)
+            if ((kitem[j] == item || (kitem[j] == "@condition" && item ~ /^(op|macro|rule):/)) &&
+                (kcap[j] == "*" || kcap[j] == cap) && event_hit(j, type, dir) &&
+                (ks[j] == "*" || ks[j] == sv) && (ko[j] == "*" || ko[j] == ov))
+                return j
+        return 0
+    }
+    function cut(s) { return length(s) > 160 ? substr(s, 1, 160) "..." : s }
+    function miss(item, cap, type, key, sv, ov,   g, j, p) {
+        if (!loaded) { loaded = 1; if (known != "") load_known(known) }
+        split(key, p, "[:#]")
+        if ((j = known_hit(item, cap, type, p[4], sv, ov))) item = "@known:" kline[j]
+        g = item "\t" cap "\t" type
+        if (!(g in cnt)) grp[++ng] = g
+        if (++cnt[g] <= 3 && item !~ /^@known:/)
+            ex[g] = ex[g] (cnt[g] > 1 ? "\035" : "") key ": sysdig=" cut(sv) " ours=" cut(ov)
+    }
+    function flush(   i) { for (i = 1; i <= ng; i++) print grp[i], cnt[grp[i]], ex[grp[i]] }
+    function type_of(k,   p) { split(k, p, ":"); return p[3] }
+'
+
+# sd_cmp_fields CAPNAME FIELDS_FILE SYSDIG_ROWS OUR_ROWS >> mismatches
+# Compares the values of every field event by event; a row printed by one
+# tool only is item "@row".
+sd_cmp_fields() {
+    LC_ALL=C awk -F'\t' -v OFS='\t' -v cap="$1" -v known="$SD_KNOWN" "$SD_AGG"'
+        FILENAME == ARGV[1] { if ($0 !~ /^#/ && $0 != "") name[++nf] = $0; next }
+        FILENAME == ARGV[2] { row[$1] = $0; next }
+        {
+            if (!($1 in row)) { miss("@row", cap, type_of($1), $1, "(absent)", "(present)"); next }
+            if (row[$1] != $0) {
+                split(row[$1], s, "\t")
+                split($0, o, "\t")
+                for (i = 2; i <= nf + 1; i++) rowv[name[i - 1]] = s[i]
+                for (i = 2; i <= nf + 1; i++)
+                    if (s[i] != o[i]) miss(name[i - 1], cap, type_of($1), $1, s[i], o[i])
+            }
+            delete row[$1]
+        }
+        END {
+            for (k in row) miss("@row", cap, type_of(k), k, "(present)", "(absent)")
+            flush()
+        }' "$2" "$3" "$4"
+}
+
+# sd_cmp_sets ITEM CAPNAME SYSDIG_KEYS OUR_KEYS [COMMON_KEYS] >> mismatches
+# Compares the sets of events two runs of a condition matched, given as one
+# key (rawtime:tid:type:dir) per line; a key printed twice is two events.
+# With COMMON_KEYS only the events listed there count (events one tool does
+# not show at all are the fields test's "@row" differences).
+sd_cmp_sets() {
+    LC_ALL=C awk -F'\t' -v OFS='\t' -v item="$1" -v cap="$2" -v known="$SD_KNOWN" \
+        -v with_common="${5:+1}" "$SD_AGG"'
+        with_common && FILENAME == ARGV[1] { common[$0] = 1; next }
+        FILENAME == ARGV[1 + with_common] { if (!with_common || $0 in common) in_s[$0 "#" ++ns[$0]] = 1; next }
+        {
+            if (with_common && !($0 in common)) next
+            k = $0 "#" ++no[$0]
+            if (k in in_s) delete in_s[k]; else miss(item, cap, type_of(k), k, "no", "match")
+        }
+        END {
+            for (k in in_s) miss(item, cap, type_of(k), k, "match", "no")
+            flush()
+        }' ${5:+"$5"} "$3" "$4"
+}
+
+# sd_judge ITEMS_FILE KNOWN MISMATCHES: print per item the count of
+# unexcused differences with up to three examples, and the known entries for
+# tested items that matched nothing (stale: reported, not a failure).
+# Returns 1 when something is unexcused.
+sd_judge() {
+    LC_ALL=C awk -F'\t' '
+        FILENAME == ARGV[1] { if ($0 !~ /^#/ && $0 != "") { sub(/\t.*/, ""); tested[$0] = 1 } next }
+        FILENAME == ARGV[2] {
+            if ($0 ~ /^#/ || $0 == "") next
+            nk++; kitem[nk] = $1; kline[nk] = FNR; kdesc[nk] = $1 " " $2 " " $3 " " $4
+            next
+        }
+        $1 ~ /^@known:/ { used[substr($1, 8)] += $4; nexc += $4; next }
+        {
+            if (!($1 in bad)) order[++ni] = $1
+            bad[$1] += $4
+            if (nex[$1] < 3) {
+                n = split($5, e, "\035")
+                for (i = 1; i <= n && nex[$1] < 3; i++) { nex[$1]++; ex[$1] = ex[$1] "    " $2 " " e[i] "\n" }
+            }
+            where[$1] = where[$1] " " $2 "/" $3 "=" $4
+        }
+        END {
+            for (i = 1; i <= ni; i++) {
+                it = order[i]
+                w = where[it]
+                if (length(w) > 300) w = substr(w, 1, 300) " ..."
+                printf "DIFF %s: %d differences\n    where:%s\n%s", it, bad[it], w, ex[it]
+                ndiff += bad[it]
+            }
+            for (j = 1; j <= nk; j++)
+                if (!used[kline[j]] && kitem[j] in tested)
+                    printf "STALE known difference (line %d: %s): no longer occurs\n", kline[j], kdesc[j]
+            printf "%d unexcused differences in %d items, %d known differences excused\n", ndiff, ni, nexc
+            exit ni > 0
+        }' "$1" "$2" "$3"
+}
