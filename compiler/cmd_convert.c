@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "fc_scapw.h"
 
 static const char usage[] = "usage: falcoc convert IN.scap -o OUT.scap [--legacy] [--gzip]\n"
@@ -17,10 +18,7 @@ static const char usage[] = "usage: falcoc convert IN.scap -o OUT.scap [--legacy
 
 static int usage_error(const char *msg)
 {
-    if (msg)
-        fprintf(stderr, "falcoc convert: %s\n", msg);
-    fputs(usage, stderr);
-    return 2;
+    return cli_usage_error("falcoc convert", usage, msg);
 }
 
 int cmd_convert(int argc, char **argv)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "fc_format.h"
 #include "fc_rt.h"
 
@@ -51,12 +52,7 @@ struct fopts {
 
 static int usage_error(bool report, const char *msg)
 {
-    if (!report)
-        return 2;
-    if (msg)
-        fprintf(stderr, "falcoc: filter: %s\n", msg);
-    fputs(usage, stderr);
-    return 2;
+    return report ? cli_usage_error("falcoc: filter", usage, msg) : 2;
 }
 
 static bool blank(const char *s)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ast.h"
+#include "cli.h"
 #include "cmd_convert.h"
 #include "cmd_fields.h"
 #include "explain.h"
@@ -39,10 +40,7 @@ static const char usage[] =
 
 static int usage_error(const char *msg)
 {
-    if (msg)
-        fprintf(stderr, "falcoc: %s\n", msg);
-    fputs(usage, stderr);
-    return 2;
+    return cli_usage_error("falcoc", usage, msg);
 }
 
 static int cmd_parse(int argc, char **argv)

@@ -58,14 +58,12 @@ int replay_capture(const char *cmd, const char *path, replay_fn fn, void *user, 
     struct scap_event ev;
     struct fc_pevent pe;
     int rc, status = 0;
-    while ((rc = scap_next(rd, &ev)) > 0) {
+    while ((rc = fc_state_next(st, rd, &ev, &pe)) > 0) {
         ++*nread;
-        if (ev.section != section) {
+        if (ev.section != section) { /* a new capture starts with its leading events */
             section = ev.section;
             leading = true;
-            fc_state_load_scap(st, rd);
         }
-        fc_state_event(st, &ev, &pe);
         if (!shown(&ev, &leading))
             continue;
         int k = fn(user, &ev, &pe);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "fc_alert.h"
 #include "fc_rt.h"
 
@@ -43,10 +44,7 @@ struct ropts {
 
 static int usage_error(const char *msg)
 {
-    if (msg)
-        fprintf(stderr, "falcoc: run: %s\n", msg);
-    fputs(usage, stderr);
-    return 2;
+    return cli_usage_error("falcoc: run", usage, msg);
 }
 
 /* 0 ok, 1 help printed, 2 usage error (reported). */

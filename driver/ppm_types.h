@@ -14,57 +14,60 @@
 #ifndef FALCOC_PPM_TYPES_H
 #define FALCOC_PPM_TYPES_H
 
-/* X(symbol, value, lower-case name used in messages) */
+/* X(symbol, value, lower-case name used in messages, size, integer):
+ * size is the bytes a fixed-width parameter takes in an event (0: variable
+ * length); integer is 1 for a signed integer, 0 for an unsigned one and -1
+ * for a type that is not an integer. */
 #define PPM_PARAM_TYPES(X)                                                                         \
-    X(PT_NONE, 0, "none")                                                                          \
-    X(PT_INT8, 1, "int8")                                                                          \
-    X(PT_INT16, 2, "int16")                                                                        \
-    X(PT_INT32, 3, "int32")                                                                        \
-    X(PT_INT64, 4, "int64")                                                                        \
-    X(PT_UINT8, 5, "uint8")                                                                        \
-    X(PT_UINT16, 6, "uint16")                                                                      \
-    X(PT_UINT32, 7, "uint32")                                                                      \
-    X(PT_UINT64, 8, "uint64")                                                                      \
-    X(PT_CHARBUF, 9, "charbuf")                                                                    \
-    X(PT_BYTEBUF, 10, "bytebuf")                                                                   \
-    X(PT_ERRNO, 11, "errno")                                                                       \
-    X(PT_SOCKADDR, 12, "sockaddr")                                                                 \
-    X(PT_SOCKTUPLE, 13, "socktuple")                                                               \
-    X(PT_FD, 14, "fd")                                                                             \
-    X(PT_PID, 15, "pid")                                                                           \
-    X(PT_FDLIST, 16, "fdlist")                                                                     \
-    X(PT_FSPATH, 17, "fspath")                                                                     \
-    X(PT_SYSCALLID, 18, "syscallid")                                                               \
-    X(PT_SIGTYPE, 19, "sigtype")                                                                   \
-    X(PT_RELTIME, 20, "reltime")                                                                   \
-    X(PT_ABSTIME, 21, "abstime")                                                                   \
-    X(PT_PORT, 22, "port")                                                                         \
-    X(PT_L4PROTO, 23, "l4proto")                                                                   \
-    X(PT_SOCKFAMILY, 24, "sockfamily")                                                             \
-    X(PT_BOOL, 25, "bool")                                                                         \
-    X(PT_IPV4ADDR, 26, "ipv4addr")                                                                 \
-    X(PT_DYN, 27, "dyn")                                                                           \
-    X(PT_FLAGS8, 28, "flags8")                                                                     \
-    X(PT_FLAGS16, 29, "flags16")                                                                   \
-    X(PT_FLAGS32, 30, "flags32")                                                                   \
-    X(PT_UID, 31, "uid")                                                                           \
-    X(PT_GID, 32, "gid")                                                                           \
-    X(PT_DOUBLE, 33, "double")                                                                     \
-    X(PT_SIGSET, 34, "sigset")                                                                     \
-    X(PT_CHARBUFARRAY, 35, "charbufarray")                                                         \
-    X(PT_CHARBUF_PAIR_ARRAY, 36, "charbuf_pair_array")                                             \
-    X(PT_IPV4NET, 37, "ipv4net")                                                                   \
-    X(PT_IPV6ADDR, 38, "ipv6addr")                                                                 \
-    X(PT_IPV6NET, 39, "ipv6net")                                                                   \
-    X(PT_IPADDR, 40, "ipaddr")                                                                     \
-    X(PT_IPNET, 41, "ipnet")                                                                       \
-    X(PT_MODE, 42, "mode")                                                                         \
-    X(PT_FSRELPATH, 43, "fsrelpath")                                                               \
-    X(PT_ENUMFLAGS8, 44, "enumflags8")                                                             \
-    X(PT_ENUMFLAGS16, 45, "enumflags16")                                                           \
-    X(PT_ENUMFLAGS32, 46, "enumflags32")                                                           \
-    X(PT_FD32, 47, "fd32")                                                                         \
-    X(PT_PID32, 48, "pid32")
+    X(PT_NONE, 0, "none", 0, -1)                                                                   \
+    X(PT_INT8, 1, "int8", 1, 1)                                                                    \
+    X(PT_INT16, 2, "int16", 2, 1)                                                                  \
+    X(PT_INT32, 3, "int32", 4, 1)                                                                  \
+    X(PT_INT64, 4, "int64", 8, 1)                                                                  \
+    X(PT_UINT8, 5, "uint8", 1, 0)                                                                  \
+    X(PT_UINT16, 6, "uint16", 2, 0)                                                                \
+    X(PT_UINT32, 7, "uint32", 4, 0)                                                                \
+    X(PT_UINT64, 8, "uint64", 8, 0)                                                                \
+    X(PT_CHARBUF, 9, "charbuf", 0, -1)                                                             \
+    X(PT_BYTEBUF, 10, "bytebuf", 0, -1)                                                            \
+    X(PT_ERRNO, 11, "errno", 8, 1)                                                                 \
+    X(PT_SOCKADDR, 12, "sockaddr", 0, -1)                                                          \
+    X(PT_SOCKTUPLE, 13, "socktuple", 0, -1)                                                        \
+    X(PT_FD, 14, "fd", 8, 1)                                                                       \
+    X(PT_PID, 15, "pid", 8, 1)                                                                     \
+    X(PT_FDLIST, 16, "fdlist", 0, -1)                                                              \
+    X(PT_FSPATH, 17, "fspath", 0, -1)                                                              \
+    X(PT_SYSCALLID, 18, "syscallid", 2, 0)                                                         \
+    X(PT_SIGTYPE, 19, "sigtype", 1, 0)                                                             \
+    X(PT_RELTIME, 20, "reltime", 8, 0)                                                             \
+    X(PT_ABSTIME, 21, "abstime", 8, 0)                                                             \
+    X(PT_PORT, 22, "port", 2, 0)                                                                   \
+    X(PT_L4PROTO, 23, "l4proto", 1, 0)                                                             \
+    X(PT_SOCKFAMILY, 24, "sockfamily", 1, 0)                                                       \
+    X(PT_BOOL, 25, "bool", 4, 0)                                                                   \
+    X(PT_IPV4ADDR, 26, "ipv4addr", 4, -1)                                                          \
+    X(PT_DYN, 27, "dyn", 0, -1)                                                                    \
+    X(PT_FLAGS8, 28, "flags8", 1, 0)                                                               \
+    X(PT_FLAGS16, 29, "flags16", 2, 0)                                                             \
+    X(PT_FLAGS32, 30, "flags32", 4, 0)                                                             \
+    X(PT_UID, 31, "uid", 4, 0)                                                                     \
+    X(PT_GID, 32, "gid", 4, 0)                                                                     \
+    X(PT_DOUBLE, 33, "double", 8, -1)                                                              \
+    X(PT_SIGSET, 34, "sigset", 4, 0)                                                               \
+    X(PT_CHARBUFARRAY, 35, "charbufarray", 0, -1)                                                  \
+    X(PT_CHARBUF_PAIR_ARRAY, 36, "charbuf_pair_array", 0, -1)                                      \
+    X(PT_IPV4NET, 37, "ipv4net", 0, -1)                                                            \
+    X(PT_IPV6ADDR, 38, "ipv6addr", 16, -1)                                                         \
+    X(PT_IPV6NET, 39, "ipv6net", 0, -1)                                                            \
+    X(PT_IPADDR, 40, "ipaddr", 0, -1)                                                              \
+    X(PT_IPNET, 41, "ipnet", 0, -1)                                                                \
+    X(PT_MODE, 42, "mode", 4, 0)                                                                   \
+    X(PT_FSRELPATH, 43, "fsrelpath", 0, -1)                                                        \
+    X(PT_ENUMFLAGS8, 44, "enumflags8", 1, 0)                                                       \
+    X(PT_ENUMFLAGS16, 45, "enumflags16", 2, 0)                                                     \
+    X(PT_ENUMFLAGS32, 46, "enumflags32", 4, 0)                                                     \
+    X(PT_FD32, 47, "fd32", 4, 1)                                                                   \
+    X(PT_PID32, 48, "pid32", 4, 1)
 
 /* X(symbol, value): how a numeric parameter is rendered. */
 #define PPM_PRINT_FORMATS(X)                                                                       \
@@ -130,6 +133,49 @@ enum ppm_event_category { PPM_EVENT_CATEGORIES(PPM_ENUM_ROW_) };
 enum ppm_event_flags { PPM_EVENT_FLAGS(PPM_ENUM_ROW_) };
 
 #undef PPM_ENUM_ROW_
+
+/* Bytes a fixed-width parameter type takes in an event; 0 for variable-length
+ * and unknown types. */
+static inline unsigned ppm_param_size(enum ppm_param_type t)
+{
+    switch (t) {
+#define PPM_SIZE_ROW_(sym, value, name, size, integer)                                             \
+    case sym:                                                                                      \
+        return size;
+        PPM_PARAM_TYPES(PPM_SIZE_ROW_)
+#undef PPM_SIZE_ROW_
+    default:
+        return 0;
+    }
+}
+
+/* Width of an integer parameter type (its size); 0 for the other types. */
+static inline unsigned ppm_param_int_width(enum ppm_param_type t)
+{
+    switch (t) {
+#define PPM_INT_ROW_(sym, value, name, size, integer)                                              \
+    case sym:                                                                                      \
+        return (integer) >= 0 ? (size) : 0;
+        PPM_PARAM_TYPES(PPM_INT_ROW_)
+#undef PPM_INT_ROW_
+    default:
+        return 0;
+    }
+}
+
+/* Whether an integer parameter type is signed (sign-extends when widened). */
+static inline int ppm_param_signed(enum ppm_param_type t)
+{
+    switch (t) {
+#define PPM_SIGN_ROW_(sym, value, name, size, integer)                                             \
+    case sym:                                                                                      \
+        return (integer) > 0;
+        PPM_PARAM_TYPES(PPM_SIGN_ROW_)
+#undef PPM_SIGN_ROW_
+    default:
+        return 0;
+    }
+}
 
 /* The I/O classes share this base; the source bits sit above the classes. */
 #define EC_IO_BASE EC_IO_READ

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "fc_abi.h"
 #include "fc_rt.h"
@@ -26,6 +27,29 @@ struct fc_xv {
     uint64_t n;      /* numbers and booleans, signed values sign-extended */
     struct fc_ip ip; /* addresses and networks */
 };
+
+/* Setting an extractor's result: each returns whether there is a value, so
+ * that an extractor can end with `return fc_xv_...(out, ...)`. A NULL
+ * string is no value. */
+static inline bool fc_xv_str(struct fc_xv *out, const char *p, size_t n)
+{
+    if (!p)
+        return false;
+    out->p = p;
+    out->len = (uint32_t)n;
+    return true;
+}
+
+static inline bool fc_xv_cstr(struct fc_xv *out, const char *s)
+{
+    return s && fc_xv_str(out, s, strlen(s));
+}
+
+static inline bool fc_xv_num(struct fc_xv *out, uint64_t n)
+{
+    out->n = n;
+    return true;
+}
 
 typedef bool (*fc_extract_fn)(const struct fc_ctx *c, const struct fc_pevent *pe,
                               const struct fc_fref *f, uint32_t i, struct fc_xv *out);

@@ -11,9 +11,11 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "events.h"
+#include "fc_abi.h"
 
 static const struct fc_field fields[FC_FIELD_COUNT] = {
 #define FIELD(id, name, type, argform, flags, desc)                                                \
@@ -33,7 +35,7 @@ static const struct argform_info argforms[] = {
 };
 
 static const char *const type_names[PT_MAX] = {
-#define PT_NAME_ROW_(sym, value, name) [sym] = name,
+#define PT_NAME_ROW_(sym, value, name, ...) [sym] = name,
     PPM_PARAM_TYPES(PT_NAME_ROW_)
 #undef PT_NAME_ROW_
 };
@@ -343,4 +345,42 @@ struct fc_field_ref fc_field_resolve(const char *name, size_t name_len, const ch
     if (r.status == FC_RESOLVE_BAD_ARG)
         r.field = f; /* known field, wrong argument: keep the row for the diagnostic */
     return r;
+}
+
+bool fc_fref_make(const struct fc_field_ref *r, struct fc_fref *out)
+{
+    *out = (struct fc_fref){(uint32_t)r->field->id, (uint32_t)r->argkind, r->index, NULL,
+                            (uint32_t)r->key_len,   (uint32_t)r->type};
+    if (r->key) {
+        char *k = malloc(r->key_len + 1);
+        if (!k)
+            return false;
+        memcpy(k, r->key, r->key_len);
+        k[r->key_len] = '\0';
+        out->key = k;
+    }
+    return true;
+}
+
+bool fc_fref_parse(const char *text, struct fc_fref *out, char *err, size_t err_size)
+{
+    const char *br = strchr(text, '[');
+    size_t nlen = br ? (size_t)(br - text) : strlen(text);
+    const char *arg = br ? br + 1 : NULL;
+    size_t alen = br ? strcspn(arg, "]") : 0;
+    struct fc_field_ref r = fc_field_resolve(text, nlen, arg, alen, br != NULL, err, err_size);
+    if (r.status != FC_RESOLVE_OK)
+        return false;
+    if (!fc_fref_make(&r, out)) {
+        if (err && err_size)
+            snprintf(err, err_size, "out of memory");
+        return false;
+    }
+    return true;
+}
+
+void fc_fref_release(struct fc_fref *f)
+{
+    free((char *)f->key);
+    f->key = NULL;
 }

@@ -26,6 +26,8 @@
 
 #include "ast.h"
 #include "fc_fields.h"
+#include "fc_konst.h"
+#include "fc_params.h"
 #include "fc_rt.h"
 #include "ppm_types.h"
 
@@ -83,39 +85,6 @@ static bool puts_(struct fc_fmt_buf *b, const char *s)
 
 /* ---- values ---- */
 
-/* Bytes of an integer type, for hex output at the type's width. */
-static unsigned type_bytes(uint32_t type)
-{
-    switch (type) {
-    case PT_INT8:
-    case PT_UINT8:
-    case PT_FLAGS8:
-    case PT_ENUMFLAGS8:
-    case PT_L4PROTO:
-    case PT_SOCKFAMILY:
-        return 1;
-    case PT_INT16:
-    case PT_UINT16:
-    case PT_FLAGS16:
-    case PT_ENUMFLAGS16:
-    case PT_PORT:
-        return 2;
-    case PT_INT32:
-    case PT_UINT32:
-    case PT_FLAGS32:
-    case PT_ENUMFLAGS32:
-    case PT_UID:
-    case PT_GID:
-    case PT_MODE:
-    case PT_FD32:
-    case PT_PID32:
-    case PT_SIGTYPE:
-        return 4;
-    default:
-        return 8;
-    }
-}
-
 /* Digits of x in base 10 or 16 (upper case), at least `pad` of them, at
  * the end of tmp; returns where they start. snprintf costs more than the
  * rest of a line, and numbers are most of a line. */
@@ -142,8 +111,8 @@ static bool put_num(struct fc_fmt_buf *b, uint32_t type, uint32_t ff, uint64_t n
     }
     unsigned pad = ff & FC_FF_FMT_10_PADDED_DEC ? 9 : 1;
     if (ff & FC_FF_FMT_HEX) {
-        unsigned w = type_bytes(type);
-        p = digits(end, w == 8 ? n : n & (((uint64_t)1 << (w * 8)) - 1), 16, 1);
+        int bits = fc_type_bits(type); /* hex shows the type's width */
+        p = digits(end, bits == 64 ? n : n & (((uint64_t)1 << bits) - 1), 16, 1);
     } else if (ff & FC_FF_FMT_DIR) {
         p = end - 1;
         *p = n & 1 ? '<' : '>';
@@ -168,11 +137,7 @@ static bool put_bytes(struct fc_fmt_buf *b, const char *p, size_t n)
         n = BUF_CUT;
     if (!reserve(b, n))
         return false;
-    char *d = b->p + b->len;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)p[i];
-        d[i] = ch >= 0x20 && ch < 0x7f ? (char)ch : '.';
-    }
+    fc_text_dots(b->p + b->len, (const uint8_t *)p, n);
     b->len += n;
     return true;
 }
@@ -561,8 +526,9 @@ static int check_xf(int x, const struct fc_field_ref *r, size_t off, struct fc_f
 /* The field table entry of a resolved reference (the key copied). */
 static int add_fref(struct fc_format *f, const struct fc_field_ref *r, uint32_t flags)
 {
-    struct fc_fref fr = {(uint32_t)r->field->id, (uint32_t)r->argkind, r->index, NULL,
-                         (uint32_t)r->key_len,   (uint32_t)r->type};
+    struct fc_fref fr;
+    if (!fc_fref_make(r, &fr))
+        return -ENOMEM;
     if (r->field->id == FC_F_EVT_OUTPUTTIME) {
         /* The time the engine prints: sysdig's default and Falco's
          * time_format_iso_8601 choice. */
@@ -573,14 +539,6 @@ static int add_fref(struct fc_format *f, const struct fc_field_ref *r, uint32_t 
          * own pid and environment (§2.8): ancestor 0. */
         fr.argkind = FC_ARGV_INDEX;
         fr.index = 0;
-    }
-    if (r->key) {
-        char *k = malloc(r->key_len + 1);
-        if (!k)
-            return -ENOMEM;
-        memcpy(k, r->key, r->key_len);
-        k[r->key_len] = '\0';
-        fr.key = k;
     }
     f->frefs[f->nfrefs] = fr;
     return (int)f->nfrefs++;

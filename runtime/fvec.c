@@ -78,15 +78,12 @@ bool fvec_add(struct fvec *fv, const char *key, const char *const *vals, size_t 
     }
     struct fvec_entry *e = &fv->v[fv->n++];
     memset(e, 0, sizeof(*e));
-    e->ref.field = r.field->id;
-    e->ref.argkind = r.argkind;
-    e->ref.index = r.index;
-    e->ref.type = r.type;
-    e->has_index = r.argkind == FC_ARGV_INDEX;
-    if (r.key) {
-        e->ref.key = strndup(r.key, r.key_len);
-        e->ref.key_len = (uint32_t)r.key_len;
+    if (!fc_fref_make(&r, &e->ref)) {
+        fv->n--;
+        snprintf(err, errsz, "out of memory");
+        return false;
     }
+    e->has_index = r.argkind == FC_ARGV_INDEX;
     e->vals = calloc(nvals ? nvals : 1, sizeof(char *));
     for (size_t i = 0; i < nvals; i++)
         e->vals[i] = strdup(vals[i]);

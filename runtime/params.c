@@ -66,11 +66,6 @@ static size_t finish(struct out *o)
     return o->n;
 }
 
-static bool printable(uint8_t c)
-{
-    return c >= 0x20 && c < 0x7f;
-}
-
 /* Bytes up to the first NUL or the end of the parameter. */
 static uint32_t str_len(const uint8_t *p, uint32_t len)
 {
@@ -83,15 +78,25 @@ static uint32_t str_len(const uint8_t *p, uint32_t len)
 static void put_sanitized(struct out *o, const uint8_t *p, uint32_t len)
 {
     for (uint32_t i = 0; i < len && p[i]; i++)
-        if (printable(p[i]))
+        if (fc_printable(p[i]))
             putc_(o, (char)p[i]);
+}
+
+void fc_text_dots(char *dst, const uint8_t *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dst[i] = fc_printable(src[i]) ? (char)src[i] : '.';
 }
 
 /* Buffers: every byte that is not printable ASCII becomes '.'. */
 static void put_dots(struct out *o, const uint8_t *p, uint32_t len)
 {
-    for (uint32_t i = 0; i < len; i++)
-        putc_(o, printable(p[i]) ? (char)p[i] : '.');
+    char tmp[256];
+    for (uint32_t i = 0; i < len; i += sizeof(tmp)) {
+        size_t k = len - i < sizeof(tmp) ? len - i : sizeof(tmp);
+        fc_text_dots(tmp, p + i, k);
+        put(o, tmp, k);
+    }
 }
 
 /* ---- name tables ---- */
@@ -313,68 +318,6 @@ bool fc_param_get(const struct scap_event *ev, uint32_t idx, enum ppm_param_type
     return true;
 }
 
-/* Width in bytes of an integer type; 0 for the others. */
-static unsigned int_width(enum ppm_param_type t)
-{
-    switch (t) {
-    case PT_INT8:
-    case PT_UINT8:
-    case PT_SIGTYPE:
-    case PT_FLAGS8:
-    case PT_ENUMFLAGS8:
-    case PT_L4PROTO:
-    case PT_SOCKFAMILY:
-        return 1;
-    case PT_INT16:
-    case PT_UINT16:
-    case PT_FLAGS16:
-    case PT_ENUMFLAGS16:
-    case PT_PORT:
-    case PT_SYSCALLID:
-        return 2;
-    case PT_INT32:
-    case PT_UINT32:
-    case PT_FLAGS32:
-    case PT_ENUMFLAGS32:
-    case PT_UID:
-    case PT_GID:
-    case PT_MODE:
-    case PT_SIGSET:
-    case PT_FD32:
-    case PT_PID32:
-    case PT_BOOL:
-        return 4;
-    case PT_INT64:
-    case PT_UINT64:
-    case PT_ERRNO:
-    case PT_FD:
-    case PT_PID:
-    case PT_RELTIME:
-    case PT_ABSTIME:
-        return 8;
-    default:
-        return 0;
-    }
-}
-
-static bool int_signed(enum ppm_param_type t)
-{
-    switch (t) {
-    case PT_INT8:
-    case PT_INT16:
-    case PT_INT32:
-    case PT_INT64:
-    case PT_ERRNO:
-    case PT_FD:
-    case PT_PID:
-    case PT_FD32:
-    case PT_PID32:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* Little-endian integer of width w (1, 2, 4, 8), sign-extended if asked. */
 static int64_t rd_int(const uint8_t *p, unsigned w, bool sign)
 {
@@ -388,10 +331,10 @@ static int64_t rd_int(const uint8_t *p, unsigned w, bool sign)
 
 static bool pp_int(const struct param *pp, int64_t *out)
 {
-    unsigned w = int_width(pp->type);
+    unsigned w = ppm_param_int_width(pp->type);
     if (!w || pp->len < w)
         return false;
-    *out = rd_int(pp->p, w, int_signed(pp->type));
+    *out = rd_int(pp->p, w, ppm_param_signed(pp->type));
     return true;
 }
 
@@ -420,15 +363,29 @@ static void put_ipv6(struct out *o, const uint8_t *a)
         puts_(o, s);
 }
 
-static bool v4_mapped(const uint8_t *a)
-{
-    static const uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    return !memcmp(a, prefix, sizeof(prefix));
-}
-
 static void put_port(struct out *o, const uint8_t *p)
 {
     putf(o, ":%u", (unsigned)rd_int(p, 2, false));
+}
+
+/* One socket end, "addr:port": a (4 or 16 bytes) with its port at port. */
+static void put_end(struct out *o, bool v6, const uint8_t *a, const uint8_t *port)
+{
+    if (v6)
+        put_ipv6(o, a);
+    else
+        put_ipv4(o, a);
+    put_port(o, port);
+}
+
+/* Two ends, "src:sport->dst:dport"; each end is stored as its address
+ * followed by its port. */
+static void put_pair(struct out *o, bool v6, const uint8_t *src, const uint8_t *dst)
+{
+    size_t as = v6 ? 16 : 4;
+    put_end(o, v6, src, src + as);
+    puts_(o, "->");
+    put_end(o, v6, dst, dst + as);
 }
 
 static void sockaddr_text(struct out *o, const uint8_t *p, uint32_t len)
@@ -440,20 +397,16 @@ static void sockaddr_text(struct out *o, const uint8_t *p, uint32_t len)
         put_sanitized(o, p + 1, len - 1);
         break;
     case 2: /* AF_INET */
-        if (len != 7) {
+        if (len != 7)
             puts_(o, "INVALID IPv4");
-            break;
-        }
-        put_ipv4(o, p + 1);
-        put_port(o, p + 5);
+        else
+            put_end(o, false, p + 1, p + 5);
         break;
     case 10: /* AF_INET6 */
-        if (len != 19) {
+        if (len != 19)
             puts_(o, "INVALID IPv6");
-            break;
-        }
-        put_ipv6(o, p + 1);
-        put_port(o, p + 17);
+        else
+            put_end(o, true, p + 1, p + 17);
         break;
     default:
         putf(o, "family %d", p[0]);
@@ -466,34 +419,19 @@ static void socktuple_text(struct out *o, const uint8_t *p, uint32_t len)
         return;
     switch (p[0]) {
     case 2:
-        if (len != 13) {
+        if (len != 13)
             puts_(o, "INVALID IPv4");
-            break;
-        }
-        put_ipv4(o, p + 1);
-        put_port(o, p + 5);
-        puts_(o, "->");
-        put_ipv4(o, p + 7);
-        put_port(o, p + 11);
+        else
+            put_pair(o, false, p + 1, p + 7);
         break;
     case 10:
-        if (len != 37) {
+        if (len != 37)
             puts_(o, "INVALID IPv6");
-            break;
-        }
-        /* Both ends IPv4-mapped: shown as an IPv4 tuple, as the fd would be. */
-        if (v4_mapped(p + 1) && v4_mapped(p + 19)) {
-            put_ipv4(o, p + 13);
-            put_port(o, p + 17);
-            puts_(o, "->");
-            put_ipv4(o, p + 31);
-        } else {
-            put_ipv6(o, p + 1);
-            put_port(o, p + 17);
-            puts_(o, "->");
-            put_ipv6(o, p + 19);
-        }
-        put_port(o, p + 35);
+        else if (fc_ip_v4_mapped(p + 1) && fc_ip_v4_mapped(p + 19))
+            /* Both ends IPv4-mapped: shown as an IPv4 tuple, as the fd would be. */
+            put_pair(o, false, p + 13, p + 31);
+        else
+            put_pair(o, true, p + 1, p + 19);
         break;
     case 1:
         if (len < 17) {
@@ -575,11 +513,11 @@ static const struct fc_sb *cwd_of(const struct fc_pevent *pe)
 
 static void put_num(struct out *o, const struct param *pp, int64_t v)
 {
-    unsigned w = int_width(pp->type);
+    unsigned w = ppm_param_int_width(pp->type);
     uint64_t u = w == 8 ? (uint64_t)v : (uint64_t)v & ((1ull << (8 * w)) - 1);
     /* libsinsp prints 32- and 64-bit unsigned values with a signed decimal
      * conversion (sysdig: lseek offset=-62), so they show as signed too. */
-    bool sign = int_signed(pp->type) || pp->type == PT_UINT32 || pp->type == PT_UINT64;
+    bool sign = ppm_param_signed(pp->type) || pp->type == PT_UINT32 || pp->type == PT_UINT64;
     if (sign && pp->type == PT_UINT32)
         v = (int32_t)(uint32_t)u;
     switch (pp->fmt) {
@@ -770,7 +708,7 @@ static void resolve_path(struct out *o, const struct fc_pevent *pe, uint32_t idx
     char path[PATH_BUF];
     size_t k = 0;
     for (uint32_t i = 0; i < n && k + 1 < sizeof(path); i++)
-        if (printable(pp->p[i]))
+        if (fc_printable(pp->p[i]))
             path[k++] = (char)pp->p[i];
     char res[PATH_BUF];
     size_t len = fc_path_join(base, base_len, path, k, res, sizeof(res));

@@ -648,7 +648,7 @@ static int parse_pl(struct scap_reader *r, const uint8_t *b, size_t blen, int v)
     return 0;
 }
 
-static bool fd_named(uint8_t type)
+bool scap_fd_named(uint8_t type)
 {
     switch (type) {
     case 1:
@@ -735,7 +735,7 @@ static int parse_fdl(struct scap_reader *r, const uint8_t *b, size_t blen, int v
             f.name = gstr(&c, PATH_MAX_LEN, &tl);
             break;
         default:
-            if (fd_named(f.type)) {
+            if (scap_fd_named(f.type)) {
                 f.name = gstr(&c, PATH_MAX_LEN, &tl);
             } else if (v >= 2 && elen) {
                 keep = false; /* unknown type: skipped by its entry length */

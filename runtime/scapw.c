@@ -462,30 +462,6 @@ int scapw_write_threads(struct scapw *w, const struct scap_thread *ts, size_t n)
     return end_block(w, SCAP_BT_PL_V9);
 }
 
-static bool fd_named(uint8_t type)
-{
-    switch (type) {
-    case 1:
-    case 2:
-    case 7:
-    case 9:
-    case 10:
-    case 11:
-    case 12:
-    case 13:
-    case 14:
-    case 15:
-    case 17:
-    case 18:
-    case 19:
-    case 20:
-    case 21:
-        return true;
-    default:
-        return false;
-    }
-}
-
 static void fd_entry(struct scapw *w, const struct scap_fd *f)
 {
     size_t at = w->blk_n;
@@ -528,7 +504,7 @@ static void fd_entry(struct scapw *w, const struct scap_fd *f)
         b64(w, f->unix_dst);
         bstr(w, f->name, PATH_MAX_LEN - 1);
         break;
-    default: /* fd_named: checked by the caller */
+    default: /* scap_fd_named: checked by the caller */
         bstr(w, f->name, PATH_MAX_LEN - 1);
         break;
     }
@@ -537,7 +513,8 @@ static void fd_entry(struct scapw *w, const struct scap_fd *f)
 
 static bool fd_writable(const struct scap_fd *f)
 {
-    return (f->type >= 3 && f->type <= 6) || f->type == 8 || f->type == 16 || fd_named(f->type);
+    return (f->type >= 3 && f->type <= 6) || f->type == 8 || f->type == 16 ||
+           scap_fd_named(f->type);
 }
 
 int scapw_write_fds(struct scapw *w, const struct scap_fd *fds, size_t n)
@@ -696,54 +673,6 @@ static struct tid_slot *tid_find(struct scapw *w, uint64_t tid, bool add)
     return &w->tids[h];
 }
 
-/* Size of a fixed-width parameter type, 0 for variable-length ones. */
-static uint32_t fixed_size(enum ppm_param_type t)
-{
-    switch (t) {
-    case PT_INT8:
-    case PT_UINT8:
-    case PT_SIGTYPE:
-    case PT_FLAGS8:
-    case PT_ENUMFLAGS8:
-    case PT_L4PROTO:
-    case PT_SOCKFAMILY:
-        return 1;
-    case PT_INT16:
-    case PT_UINT16:
-    case PT_SYSCALLID:
-    case PT_PORT:
-    case PT_FLAGS16:
-    case PT_ENUMFLAGS16:
-        return 2;
-    case PT_INT32:
-    case PT_UINT32:
-    case PT_FLAGS32:
-    case PT_ENUMFLAGS32:
-    case PT_UID:
-    case PT_GID:
-    case PT_MODE:
-    case PT_SIGSET:
-    case PT_BOOL:
-    case PT_IPV4ADDR:
-    case PT_FD32:
-    case PT_PID32:
-        return 4;
-    case PT_INT64:
-    case PT_UINT64:
-    case PT_ERRNO:
-    case PT_FD:
-    case PT_PID:
-    case PT_RELTIME:
-    case PT_ABSTIME:
-    case PT_DOUBLE:
-        return 8;
-    case PT_IPV6ADDR:
-        return 16;
-    default:
-        return 0;
-    }
-}
-
 static bool is_string(enum ppm_param_type t)
 {
     return t == PT_CHARBUF || t == PT_FSPATH || t == PT_FSRELPATH;
@@ -754,7 +683,7 @@ static bool is_string(enum ppm_param_type t)
  * types stay empty. Writes into DEF (16 bytes) and returns its length. */
 static uint32_t default_value(enum ppm_param_type t, uint8_t *def)
 {
-    uint32_t n = fixed_size(t);
+    uint32_t n = ppm_param_size(t);
     memset(def, 0, 16);
     if (t == PT_UID || t == PT_GID)
         memset(def, 0xff, 4);
@@ -766,7 +695,7 @@ static uint32_t default_value(enum ppm_param_type t, uint8_t *def)
 /* Does the exit's parameter fit the enter's slot (same name checked)? */
 static bool same_shape(enum ppm_param_type a, enum ppm_param_type b, uint32_t len)
 {
-    uint32_t fa = fixed_size(a), fb = fixed_size(b);
+    uint32_t fa = ppm_param_size(a), fb = ppm_param_size(b);
     if (fa || fb)
         return fa == fb && len == fa;
     return is_string(a) == is_string(b);
@@ -778,7 +707,7 @@ static int find_param(const struct ev_info *xi, uint32_t np, const char *name,
 {
     for (uint32_t j = 0; j < xi->nparams && j < np; j++)
         if (!strcmp(xi->params[j].name, name)) {
-            uint32_t fs = fixed_size(type);
+            uint32_t fs = ppm_param_size(type);
             return same_shape(type, xi->params[j].type, fs ? fs : 1) ? (int)j : -1;
         }
     return -1;

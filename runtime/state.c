@@ -286,52 +286,26 @@ struct pv sp_get(const struct thr *t, const struct scap_event *ev, enum sp which
     return (struct pv){NULL, 0};
 }
 
-bool pv_i64(struct pv v, int64_t *out)
+/* Integer parameters are 1, 2, 4 or 8 bytes wide; sign says whether the
+ * narrower widths sign-extend. */
+static bool pv_int(struct pv v, bool sign, uint64_t *out)
 {
     if (!v.p)
         return false;
     switch (v.len) {
     case 1:
-        *out = (int8_t)v.p[0];
-        return true;
-    case 2: {
-        int16_t x;
-        memcpy(&x, v.p, 2);
-        *out = x;
-        return true;
-    }
-    case 4: {
-        int32_t x;
-        memcpy(&x, v.p, 4);
-        *out = x;
-        return true;
-    }
-    case 8:
-        memcpy(out, v.p, 8);
-        return true;
-    default:
-        return false;
-    }
-}
-
-bool pv_u64(struct pv v, uint64_t *out)
-{
-    if (!v.p)
-        return false;
-    switch (v.len) {
-    case 1:
-        *out = v.p[0];
+        *out = sign ? (uint64_t)(int64_t)(int8_t)v.p[0] : v.p[0];
         return true;
     case 2: {
         uint16_t x;
         memcpy(&x, v.p, 2);
-        *out = x;
+        *out = sign ? (uint64_t)(int64_t)(int16_t)x : x;
         return true;
     }
     case 4: {
         uint32_t x;
         memcpy(&x, v.p, 4);
-        *out = x;
+        *out = sign ? (uint64_t)(int64_t)(int32_t)x : x;
         return true;
     }
     case 8:
@@ -342,14 +316,18 @@ bool pv_u64(struct pv v, uint64_t *out)
     }
 }
 
-static bool get_i64(const struct thr *t, const struct scap_event *ev, enum sp w, int64_t *out)
+bool pv_i64(struct pv v, int64_t *out)
 {
-    return pv_i64(sp_get(t, ev, w), out);
+    uint64_t u;
+    if (!pv_int(v, true, &u))
+        return false;
+    *out = (int64_t)u;
+    return true;
 }
 
-static bool get_u64(const struct thr *t, const struct scap_event *ev, enum sp w, uint64_t *out)
+bool pv_u64(struct pv v, uint64_t *out)
 {
-    return pv_u64(sp_get(t, ev, w), out);
+    return pv_int(v, false, out);
 }
 
 static bool get_u32(const struct thr *t, const struct scap_event *ev, enum sp w, uint32_t *out)
@@ -915,40 +893,64 @@ static bool cid_eq(const char *a, const char *b)
     return !strcmp(a ? a : "", b ? b : "");
 }
 
-static struct urec **user_slot(struct fc_state *st, const char *cid, uint32_t uid)
+static struct ugrec **ug_slot(struct ugrec **tab, const char *cid, uint32_t id)
 {
-    struct urec **pp = &st->ub[uid % ST_UG_BUCKETS];
-    while (*pp && !((*pp)->u.uid == uid && cid_eq((*pp)->cid, cid)))
+    struct ugrec **pp = &tab[id % ST_UG_BUCKETS];
+    while (*pp && !((*pp)->id == id && cid_eq((*pp)->cid, cid)))
         pp = &(*pp)->hnext;
     return pp;
 }
 
-static struct grec **group_slot(struct fc_state *st, const char *cid, uint32_t gid)
+/* The record of (cid, id), made when new, with its name set; NULL for the
+ * NSS markers ("+" and "-" lines) and when out of memory. */
+static struct ugrec *ug_put(struct ugrec **tab, uint64_t *count, const char *cid, uint32_t id,
+                            const char *name, size_t nl)
 {
-    struct grec **pp = &st->gr[gid % ST_UG_BUCKETS];
-    while (*pp && !((*pp)->g.gid == gid && cid_eq((*pp)->cid, cid)))
-        pp = &(*pp)->hnext;
-    return pp;
+    if (nl && (name[0] == '+' || name[0] == '-'))
+        return NULL;
+    struct ugrec **pp = ug_slot(tab, cid, id);
+    struct ugrec *r = *pp;
+    if (!r) {
+        r = calloc(1, sizeof(*r));
+        if (!r || !(r->cid = strdup(cid ? cid : ""))) {
+            free(r);
+            return NULL;
+        }
+        r->id = id;
+        *pp = r;
+        (*count)++;
+    }
+    sb_set(&r->name, name, nl);
+    return r;
+}
+
+/* Unlinks and frees the record *pp. */
+static void ug_unlink(struct ugrec **pp, uint64_t *count)
+{
+    struct ugrec *r = *pp;
+    *pp = r->hnext;
+    sb_free(&r->name);
+    sb_free(&r->home);
+    sb_free(&r->shell);
+    free(r->cid);
+    free(r);
+    (*count)--;
+}
+
+static void ug_del(struct ugrec **tab, uint64_t *count, const char *cid, uint32_t id)
+{
+    struct ugrec **pp = ug_slot(tab, cid, id);
+    if (*pp)
+        ug_unlink(pp, count);
 }
 
 static void user_put(struct fc_state *st, const char *cid, uint32_t uid, uint32_t gid,
                      const char *name, size_t nl, const char *home, size_t hl, const char *shell,
                      size_t sl)
 {
-    if (nl && (name[0] == '+' || name[0] == '-'))
-        return; /* NSS markers */
-    struct urec **pp = user_slot(st, cid, uid);
-    struct urec *u = *pp;
-    if (!u) {
-        u = calloc(1, sizeof(*u));
-        if (!u || !(u->cid = strdup(cid ? cid : ""))) {
-            free(u);
-            return;
-        }
-        *pp = u;
-        st->stats.users++;
-    }
-    sb_set(&u->name, name, nl);
+    struct ugrec *u = ug_put(st->ub, &st->stats.users, cid, uid, name, nl);
+    if (!u)
+        return;
     sb_set(&u->home, home, hl);
     sb_set(&u->shell, shell, sl);
     u->u =
@@ -958,103 +960,59 @@ static void user_put(struct fc_state *st, const char *cid, uint32_t uid, uint32_
 static void group_put(struct fc_state *st, const char *cid, uint32_t gid, const char *name,
                       size_t nl)
 {
-    if (nl && (name[0] == '+' || name[0] == '-'))
-        return;
-    struct grec **pp = group_slot(st, cid, gid);
-    struct grec *g = *pp;
-    if (!g) {
-        g = calloc(1, sizeof(*g));
-        if (!g || !(g->cid = strdup(cid ? cid : ""))) {
-            free(g);
-            return;
-        }
-        *pp = g;
-        st->stats.groups++;
-    }
-    sb_set(&g->name, name, nl);
-    g->g = (struct fc_group){gid, fc_sb_str(&g->name)};
+    struct ugrec *g = ug_put(st->gr, &st->stats.groups, cid, gid, name, nl);
+    if (g)
+        g->g = (struct fc_group){gid, fc_sb_str(&g->name)};
 }
 
 static void user_del(struct fc_state *st, const char *cid, uint32_t uid)
 {
-    struct urec **pp = user_slot(st, cid, uid), *u = *pp;
-    if (!u)
-        return;
-    *pp = u->hnext;
-    sb_free(&u->name);
-    sb_free(&u->home);
-    sb_free(&u->shell);
-    free(u->cid);
-    free(u);
-    st->stats.users--;
+    ug_del(st->ub, &st->stats.users, cid, uid);
 }
 
 static void group_del(struct fc_state *st, const char *cid, uint32_t gid)
 {
-    struct grec **pp = group_slot(st, cid, gid), *g = *pp;
-    if (!g)
-        return;
-    *pp = g->hnext;
-    sb_free(&g->name);
-    free(g->cid);
-    free(g);
-    st->stats.groups--;
+    ug_del(st->gr, &st->stats.groups, cid, gid);
+}
+
+/* Drops the records of one container from a table; all of them when
+ * every is set. */
+static void ug_drop(struct ugrec **tab, uint64_t *count, const char *cid, bool every)
+{
+    for (int i = 0; i < ST_UG_BUCKETS; i++) {
+        for (struct ugrec **pp = &tab[i]; *pp;) {
+            if (every || cid_eq((*pp)->cid, cid))
+                ug_unlink(pp, count);
+            else
+                pp = &(*pp)->hnext;
+        }
+    }
 }
 
 /* Drops the users and groups of one container (its init exited). */
 static void ug_drop_container(struct fc_state *st, const char *cid)
 {
-    for (int i = 0; i < ST_UG_BUCKETS; i++) {
-        for (struct urec **pp = &st->ub[i]; *pp;) {
-            struct urec *u = *pp;
-            if (!cid_eq(u->cid, cid)) {
-                pp = &u->hnext;
-                continue;
-            }
-            *pp = u->hnext;
-            sb_free(&u->name);
-            sb_free(&u->home);
-            sb_free(&u->shell);
-            free(u->cid);
-            free(u);
-            st->stats.users--;
-        }
-        for (struct grec **pp = &st->gr[i]; *pp;) {
-            struct grec *g = *pp;
-            if (!cid_eq(g->cid, cid)) {
-                pp = &g->hnext;
-                continue;
-            }
-            *pp = g->hnext;
-            sb_free(&g->name);
-            free(g->cid);
-            free(g);
-            st->stats.groups--;
-        }
-    }
+    ug_drop(st->ub, &st->stats.users, cid, false);
+    ug_drop(st->gr, &st->stats.groups, cid, false);
 }
 
 static void ug_clear(struct fc_state *st)
 {
-    for (int i = 0; i < ST_UG_BUCKETS; i++) {
-        while (st->ub[i])
-            user_del(st, st->ub[i]->cid, st->ub[i]->u.uid);
-        while (st->gr[i])
-            group_del(st, st->gr[i]->cid, st->gr[i]->g.gid);
-    }
+    ug_drop(st->ub, &st->stats.users, NULL, true);
+    ug_drop(st->gr, &st->stats.groups, NULL, true);
 }
 
 const struct fc_user *fc_state_user(const struct fc_state *st, const char *container_id,
                                     uint32_t uid)
 {
-    struct urec *const *pp = user_slot((struct fc_state *)st, container_id, uid);
+    struct ugrec *const *pp = ug_slot((struct ugrec **)st->ub, container_id, uid);
     return *pp ? &(*pp)->u : NULL;
 }
 
 const struct fc_group *fc_state_group(const struct fc_state *st, const char *container_id,
                                       uint32_t gid)
 {
-    struct grec *const *pp = group_slot((struct fc_state *)st, container_id, gid);
+    struct ugrec *const *pp = ug_slot((struct ugrec **)st->gr, container_id, gid);
     return *pp ? &(*pp)->g : NULL;
 }
 
@@ -1214,27 +1172,13 @@ static void set_cgroups(struct thr *t, const char *p, size_t n)
 /* ------------------------------------------------------------------ */
 /* initial state */
 
-static void swap_ends(struct fc_fd *f)
-{
-    uint8_t ip[16];
-    memcpy(ip, f->sip, 16);
-    memcpy(f->sip, f->dip, 16);
-    memcpy(f->dip, ip, 16);
-    uint16_t p = f->sport;
-    f->sport = f->dport;
-    f->dport = p;
-}
-
-static bool is_v4_mapped(const uint8_t *a)
-{
-    static const uint8_t pre[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    return !memcmp(a, pre, 12);
-}
-
 int fc_state_load_scap(struct fc_state *st, const struct scap_reader *r)
 {
     threads_clear(st);
     ug_clear(st);
+    struct scap_stats ss;
+    scap_get_stats(r, &ss);
+    st->section = ss.sections ? ss.sections - 1 : 0; /* as scap_next numbers them */
     const struct scap_machine *mi = scap_machine(r);
     st->has_machine = mi != NULL;
     if (mi)
@@ -1354,13 +1298,13 @@ int fc_state_load_scap(struct fc_state *st, const struct scap_reader *r)
         while (nl > 0 && (s->name.p[nl - 1] == '\n' || s->name.p[nl - 1] == 0))
             nl--;
         sb_set(&f->name, s->name.p, nl);
-        if (f->type == FC_FD_IPV6_SOCK && is_v4_mapped(f->sip) && is_v4_mapped(f->dip)) {
+        if (f->type == FC_FD_IPV6_SOCK && fc_ip_v4_mapped(f->sip) && fc_ip_v4_mapped(f->dip)) {
             memmove(f->sip, f->sip + 12, 4);
             memset(f->sip + 4, 0, 12);
             memmove(f->dip, f->dip + 12, 4);
             memset(f->dip + 4, 0, 12);
             f->type = FC_FD_IPV4_SOCK;
-        } else if (f->type == FC_FD_IPV6_SERVSOCK && is_v4_mapped(f->sip)) {
+        } else if (f->type == FC_FD_IPV6_SERVSOCK && fc_ip_v4_mapped(f->sip)) {
             memmove(f->sip, f->sip + 12, 4);
             memset(f->sip + 4, 0, 12);
             f->type = FC_FD_IPV4_SERVSOCK;
@@ -1374,7 +1318,7 @@ int fc_state_load_scap(struct fc_state *st, const struct scap_reader *r)
                 struct fc_fd *f = t->fds.v[i];
                 if (f->type == FC_FD_IPV4_SOCK || f->type == FC_FD_IPV6_SOCK) {
                     if (listening[f->sport / 8] >> (f->sport % 8) & 1) {
-                        swap_ends(f);
+                        fd_swap_ends(f);
                         f->flags |= FC_FDF_ROLE_SERVER;
                     } else {
                         f->flags |= FC_FDF_ROLE_CLIENT;
@@ -2181,6 +2125,18 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
         if (m && m != t)
             m->t.lastevent_ts = ev->ts;
     }
+}
+
+int fc_state_next(struct fc_state *st, struct scap_reader *r, struct scap_event *ev,
+                  struct fc_pevent *pe)
+{
+    int rc = scap_next(r, ev);
+    if (rc <= 0)
+        return rc;
+    if (ev->section != st->section)
+        fc_state_load_scap(st, r);
+    fc_state_event(st, ev, pe);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */

@@ -44,12 +44,6 @@ static uint64_t rd64(const uint8_t *p)
     return v;
 }
 
-static bool is_v4_mapped(const uint8_t *a)
-{
-    static const uint8_t pre[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    return !memcmp(a, pre, 12);
-}
-
 static bool all_zero(const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -79,9 +73,9 @@ static bool parse_tuple(struct pv v, struct sock *s)
         if (v.len < 37)
             return false;
         /* a mapped end facing the unspecified address is IPv4 too */
-        if ((is_v4_mapped(v.p + 1) || all_zero(v.p + 1, 16)) &&
-            (is_v4_mapped(v.p + 19) || all_zero(v.p + 19, 16)) &&
-            (is_v4_mapped(v.p + 1) || is_v4_mapped(v.p + 19))) {
+        if ((fc_ip_v4_mapped(v.p + 1) || all_zero(v.p + 1, 16)) &&
+            (fc_ip_v4_mapped(v.p + 19) || all_zero(v.p + 19, 16)) &&
+            (fc_ip_v4_mapped(v.p + 1) || fc_ip_v4_mapped(v.p + 19))) {
             s->family = 4;
             memcpy(s->sip, v.p + 13, 4);
             memcpy(s->dip, v.p + 31, 4);
@@ -128,7 +122,7 @@ static bool parse_addr(struct pv v, struct sock *s)
     case FAM_INET6:
         if (v.len < 19)
             return false;
-        if (is_v4_mapped(v.p + 1)) {
+        if (fc_ip_v4_mapped(v.p + 1)) {
             s->family = 4;
             memcpy(s->dip, v.p + 13, 4);
         } else {
@@ -204,22 +198,6 @@ static void set_tuple(struct fc_fd *f, const struct sock *s)
     f->dport = s->dport;
 }
 
-static void swap_ends(struct fc_fd *f)
-{
-    uint8_t ip[16];
-    memcpy(ip, f->sip, 16);
-    memcpy(f->sip, f->dip, 16);
-    memcpy(f->dip, ip, 16);
-    uint16_t p = f->sport;
-    f->sport = f->dport;
-    f->dport = p;
-}
-
-static bool get_i64p(struct thr *t, const struct scap_event *ev, enum sp w, int64_t *out)
-{
-    return pv_i64(sp_get(t, ev, w), out);
-}
-
 /* The value of the first parameter (the returned fd or result). */
 static bool ret0(const struct scap_event *ev, int64_t *out)
 {
@@ -262,7 +240,7 @@ static void parse_open(struct fc_state *st, struct thr *t, const struct scap_eve
     if (plen == 0 || p[0] != '/') {
         int64_t dirfd = AT_FDCWD_VAL;
         if (k == K_OPENAT)
-            get_i64p(t, ev, SP_DIRFD, &dirfd);
+            get_i64(t, ev, SP_DIRFD, &dirfd);
         if (dirfd == AT_FDCWD_VAL) {
             if (m && m->t.cwd.p && m->t.cwd.len < sizeof(base)) {
                 memcpy(base, m->t.cwd.p, m->t.cwd.len);
@@ -449,7 +427,7 @@ static void parse_connect(struct fc_state *st, struct thr *t, const struct scap_
         f->type = s.family == 6 ? FC_FD_IPV6_SOCK : FC_FD_IPV4_SOCK;
     set_tuple(f, &s);
     if (was_udp_server)
-        swap_ends(f);
+        fd_swap_ends(f);
     if (!(f->flags & (FC_FDF_ROLE_CLIENT | FC_FDF_ROLE_SERVER)))
         f->flags |= FC_FDF_ROLE_CLIENT;
     if (f->l4proto == FC_L4_UNKNOWN || f->l4proto == FC_L4_NA) {
@@ -538,8 +516,8 @@ static void parse_pipe(struct fc_state *st, struct thr *t, const struct scap_eve
                        enum st_kind k, struct fc_pevent *pe)
 {
     int64_t res, fd1, fd2;
-    if (!ret0(ev, &res) || res < 0 || !get_i64p(t, ev, SP_FD1, &fd1) ||
-        !get_i64p(t, ev, SP_FD2, &fd2))
+    if (!ret0(ev, &res) || res < 0 || !get_i64(t, ev, SP_FD1, &fd1) ||
+        !get_i64(t, ev, SP_FD2, &fd2))
         return;
     uint64_t ino = 0, flags = 0, src = 0, peer = 0;
     pv_u64(sp_get(t, ev, SP_INO), &ino);
@@ -625,7 +603,7 @@ static void parse_pidfd_open(struct fc_state *st, struct thr *t, const struct sc
     struct fc_fd *f = new_fd(st, t, fd, FC_FD_PIDFD, pe);
     if (!f)
         return;
-    get_i64p(t, ev, SP_PID, &pid);
+    get_i64(t, ev, SP_PID, &pid);
     f->pid = pid;
     char b[40];
     int n = snprintf(b, sizeof(b), "/proc/%" PRId64, pid);
@@ -703,7 +681,7 @@ static void parse_sendrecv(struct fc_state *st, struct thr *t, const struct scap
         f->flags |= is_read ? FC_FDF_ROLE_SERVER : FC_FDF_ROLE_CLIENT;
     set_tuple(f, &s);
     if (is_read ? (f->flags & FC_FDF_ROLE_CLIENT) : (f->flags & FC_FDF_ROLE_SERVER))
-        swap_ends(f);
+        fd_swap_ends(f);
     f->type = s.family == 6 ? FC_FD_IPV6_SOCK : FC_FD_IPV4_SOCK;
     if (s.family == 4) {
         bool server = f->flags & FC_FDF_ROLE_SERVER;

@@ -197,18 +197,17 @@ static inline struct thr *thr_of(const struct fc_thread *t)
     return (struct thr *)t;
 }
 
-struct urec {
-    struct fc_user u;
+/* One user or group: both tables are keyed by (container, id) and share
+ * their code. */
+struct ugrec {
+    uint32_t id; /* uid or gid */
     char *cid;
-    struct fc_sb name, home, shell;
-    struct urec *hnext;
-};
-
-struct grec {
-    struct fc_group g;
-    char *cid;
-    struct fc_sb name;
-    struct grec *hnext;
+    struct fc_sb name, home, shell; /* home and shell: users only */
+    union {
+        struct fc_user u;
+        struct fc_group g;
+    };
+    struct ugrec *hnext;
 };
 
 #define ST_UG_BUCKETS 256
@@ -239,13 +238,14 @@ struct fc_state {
     } * exited;
     uint32_t exited_pos;
     /* users and groups */
-    struct urec *ub[ST_UG_BUCKETS];
-    struct grec *gr[ST_UG_BUCKETS];
+    struct ugrec *ub[ST_UG_BUCKETS];
+    struct ugrec *gr[ST_UG_BUCKETS];
     /* interfaces */
     struct scap_iface *ifaces;
     size_t nifaces;
     struct scap_machine machine;
     bool has_machine;
+    uint32_t section; /* of the capture last loaded */
     struct conts *conts;
     uint64_t *switch_ts; /* per CPU: ts of the last switch event */
     uint32_t nswitch_cpus;
@@ -275,6 +275,29 @@ bool pv_u64(struct pv v, uint64_t *out);
 static inline size_t pv_strlen(struct pv v)
 {
     return v.p ? strnlen((const char *)v.p, v.len) : 0;
+}
+static inline bool get_i64(const struct thr *t, const struct scap_event *ev, enum sp w,
+                           int64_t *out)
+{
+    return pv_i64(sp_get(t, ev, w), out);
+}
+static inline bool get_u64(const struct thr *t, const struct scap_event *ev, enum sp w,
+                           uint64_t *out)
+{
+    return pv_u64(sp_get(t, ev, w), out);
+}
+
+/* ---- fd tuples ---- */
+/* Exchanges a socket entry's source and destination ends. */
+static inline void fd_swap_ends(struct fc_fd *f)
+{
+    uint8_t ip[16];
+    memcpy(ip, f->sip, 16);
+    memcpy(f->sip, f->dip, 16);
+    memcpy(f->dip, ip, 16);
+    uint16_t p = f->sport;
+    f->sport = f->dport;
+    f->dport = p;
 }
 
 /* ---- tables (state.c) ---- */

@@ -44,27 +44,6 @@ static const struct fc_container host = {
     .has_metadata = true,
 };
 
-static bool put_str(struct fc_xv *out, const char *p, size_t n)
-{
-    if (!p)
-        return false;
-    out->p = p;
-    out->len = (uint32_t)n;
-    return true;
-}
-
-/* NULL (a label that is not there) has no value. */
-static bool put_cstr(struct fc_xv *out, const char *s)
-{
-    return s && put_str(out, s, strlen(s));
-}
-
-static bool put_num(struct fc_xv *out, uint64_t n)
-{
-    out->n = n;
-    return true;
-}
-
 /* Boolean metadata kept as text by the state. */
 static bool truthy(const char *s)
 {
@@ -122,7 +101,7 @@ static bool render_labels(const struct fc_ctx *c, const struct fc_sb *labels, st
             total += strlen(it) + 2;
         }
     if (!n)
-        return put_str(out, "", 0);
+        return fc_xv_str(out, "", 0);
     const char **v = fc_scratch_alloc(c->scratch, n * sizeof(*v));
     char *buf = fc_scratch_alloc(c->scratch, total + 1);
     if (!v || !buf)
@@ -150,7 +129,7 @@ static bool render_labels(const struct fc_ctx *c, const struct fc_sb *labels, st
         }
     }
     buf[len] = '\0';
-    return put_str(out, buf, len);
+    return fc_xv_str(out, buf, len);
 }
 
 /* ---- mounts: "source:dest:mode:rdwr:propagation" ------------------------ */
@@ -219,21 +198,21 @@ static bool mount_field(const struct fc_ctx *c, const struct fc_container *ct,
         return false;
     switch (f->field) {
     case FC_F_CONTAINER_MOUNT:
-        return put_str(out, m.item, m.item_len);
+        return fc_xv_str(out, m.item, m.item_len);
     case FC_F_CONTAINER_MOUNT_SOURCE:
-        return put_str(out, m.src, m.src_len);
+        return fc_xv_str(out, m.src, m.src_len);
     case FC_F_CONTAINER_MOUNT_DEST:
-        return put_str(out, m.dst, m.dst_len);
+        return fc_xv_str(out, m.dst, m.dst_len);
     case FC_F_CONTAINER_MOUNT_MODE:
-        return put_str(out, m.mode, m.mode_len);
+        return fc_xv_str(out, m.mode, m.mode_len);
     case FC_F_CONTAINER_MOUNT_RDWR: {
         bool rw = (m.rdwr_len == 4 && !memcmp(m.rdwr, "true", 4)) ||
                   (m.rdwr_len == 2 && !memcmp(m.rdwr, "rw", 2)) ||
                   (m.rdwr_len == 1 && m.rdwr[0] == '1');
-        return put_cstr(out, rw ? "true" : "false");
+        return fc_xv_cstr(out, rw ? "true" : "false");
     }
     default:
-        return put_str(out, m.prop, m.prop_len);
+        return fc_xv_str(out, m.prop, m.prop_len);
     }
 }
 
@@ -241,7 +220,7 @@ static bool mount_field(const struct fc_ctx *c, const struct fc_container *ct,
 static bool render_mounts(const struct fc_ctx *c, const struct fc_sb *mounts, struct fc_xv *out)
 {
     if (!mounts->n || !mounts->p)
-        return put_str(out, "", 0);
+        return fc_xv_str(out, "", 0);
     char *buf = fc_x_strdup(c, mounts->p, mounts->len);
     if (!buf)
         return false;
@@ -252,14 +231,14 @@ static bool render_mounts(const struct fc_ctx *c, const struct fc_sb *mounts, st
         if (buf[k] == '\0')
             buf[k] = ',';
     buf[len] = '\0';
-    return put_str(out, buf, len);
+    return fc_xv_str(out, buf, len);
 }
 
 /* ---- the extractor ------------------------------------------------------ */
 
 static bool label_field(const struct fc_container *ct, const char *key, struct fc_xv *out)
 {
-    return put_cstr(out, label_value(ct->labels, key, strlen(key)));
+    return fc_xv_cstr(out, label_value(ct->labels, key, strlen(key)));
 }
 
 /* The record holding the pod sandbox data for ct: ct itself when it has a
@@ -292,18 +271,18 @@ bool fc_x_cont(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
         if (f->field == FC_F_CONTAINER_START_TS || f->field == FC_F_CONTAINER_DURATION)
             return false;
         if (f->field == FC_F_CONTAINER_ID)
-            return put_cstr(out, ct->id);
+            return fc_xv_cstr(out, ct->id);
     } else {
         bool on_host = t->container_id.len == 0;
         switch (f->field) { /* known without metadata */
         case FC_F_CONTAINER_ID:
-            return on_host ? put_cstr(out, "host")
-                           : put_str(out, t->container_id.p, t->container_id.len);
+            return on_host ? fc_xv_cstr(out, "host")
+                           : fc_xv_str(out, t->container_id.p, t->container_id.len);
         case FC_F_CONTAINER_START_TS:
-            return t->pidns_init_start_ts && put_num(out, t->pidns_init_start_ts);
+            return t->pidns_init_start_ts && fc_xv_num(out, t->pidns_init_start_ts);
         case FC_F_CONTAINER_DURATION:
             return t->pidns_init_start_ts && pe->ev &&
-                   put_num(out, pe->ev->ts - t->pidns_init_start_ts);
+                   fc_xv_num(out, pe->ev->ts - t->pidns_init_start_ts);
         default:
             break;
         }
@@ -318,37 +297,37 @@ bool fc_x_cont(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
 
     switch (f->field) {
     case FC_F_CONTAINER_FULL_ID:
-        return put_cstr(out, ct->full_id);
+        return fc_xv_cstr(out, ct->full_id);
     case FC_F_CONTAINER_NAME:
-        return put_cstr(out, ct->name);
+        return fc_xv_cstr(out, ct->name);
     case FC_F_CONTAINER_IMAGE:
-        return put_cstr(out, ct->image);
+        return fc_xv_cstr(out, ct->image);
     case FC_F_CONTAINER_IMAGE_ID:
-        return put_cstr(out, ct->image_id);
+        return fc_xv_cstr(out, ct->image_id);
     case FC_F_CONTAINER_TYPE:
-        return put_cstr(out, ct->type);
+        return fc_xv_cstr(out, ct->type);
     case FC_F_CONTAINER_IMAGE_REPOSITORY:
-        return put_cstr(out, ct->image_repository);
+        return fc_xv_cstr(out, ct->image_repository);
     case FC_F_CONTAINER_IMAGE_TAG:
-        return put_cstr(out, ct->image_tag);
+        return fc_xv_cstr(out, ct->image_tag);
     case FC_F_CONTAINER_IMAGE_DIGEST:
-        return put_cstr(out, ct->image_digest);
+        return fc_xv_cstr(out, ct->image_digest);
     case FC_F_CONTAINER_IP:
-        return put_cstr(out, ct->ip);
+        return fc_xv_cstr(out, ct->ip);
     case FC_F_CONTAINER_CNI_JSON:
-        return put_cstr(out, ct->cni_json);
+        return fc_xv_cstr(out, ct->cni_json);
     case FC_F_K8S_POD_IP:
-        return (sb = sandbox_of(pe, ct)) && put_cstr(out, sb->ip);
+        return (sb = sandbox_of(pe, ct)) && fc_xv_cstr(out, sb->ip);
     case FC_F_K8S_POD_CNI_JSON:
-        return (sb = sandbox_of(pe, ct)) && put_cstr(out, sb->cni_json);
+        return (sb = sandbox_of(pe, ct)) && fc_xv_cstr(out, sb->cni_json);
     case FC_F_CONTAINER_PRIVILEGED:
-        return put_num(out, ct->privileged);
+        return fc_xv_num(out, ct->privileged);
     case FC_F_CONTAINER_HOST_PID:
-        return put_num(out, truthy(ct->host_pid));
+        return fc_xv_num(out, truthy(ct->host_pid));
     case FC_F_CONTAINER_HOST_NETWORK:
-        return put_num(out, truthy(ct->host_network));
+        return fc_xv_num(out, truthy(ct->host_network));
     case FC_F_CONTAINER_HOST_IPC:
-        return put_num(out, truthy(ct->host_ipc));
+        return fc_xv_num(out, truthy(ct->host_ipc));
     case FC_F_CONTAINER_MOUNTS:
         return render_mounts(c, ct->mounts, out);
     case FC_F_CONTAINER_MOUNT:
@@ -359,7 +338,7 @@ bool fc_x_cont(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
     case FC_F_CONTAINER_MOUNT_PROPAGATION:
         return mount_field(c, ct, f, out);
     case FC_F_CONTAINER_LABEL:
-        return f->key && put_cstr(out, label_value(ct->labels, f->key, f->key_len));
+        return f->key && fc_xv_cstr(out, label_value(ct->labels, f->key, f->key_len));
     case FC_F_CONTAINER_LABELS:
         return render_labels(c, ct->labels, out);
     case FC_F_K8S_POD_NAME:
@@ -370,9 +349,9 @@ bool fc_x_cont(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
     case FC_F_K8S_POD_UID:
         return label_field(ct, "io.kubernetes.pod.uid", out);
     case FC_F_K8S_POD_SANDBOX_ID: /* the short form: 12 characters */
-        return put_str(out, ct->pod_sandbox_id, strnlen(ct->pod_sandbox_id, 12));
+        return fc_xv_str(out, ct->pod_sandbox_id, strnlen(ct->pod_sandbox_id, 12));
     case FC_F_K8S_POD_FULL_SANDBOX_ID:
-        return put_cstr(out, ct->pod_sandbox_id);
+        return fc_xv_cstr(out, ct->pod_sandbox_id);
     case FC_F_K8S_POD_LABELS:
         sb = sandbox_of(pe, ct);
         return render_labels(c, (sb ? sb : ct)->pod_labels, out);
@@ -384,7 +363,7 @@ bool fc_x_cont(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
             v = label_value(sb->pod_labels, f->key, f->key_len);
         if (!v)
             v = label_value(ct->pod_labels, f->key, f->key_len);
-        return put_cstr(out, v);
+        return fc_xv_cstr(out, v);
     }
     default: /* the deprecated fields */
         return false;

@@ -22,29 +22,9 @@
 
 /* ---- small helpers ---- */
 
-static bool ok_num(struct fc_xv *out, uint64_t n)
-{
-    out->n = n;
-    return true;
-}
-
-static bool ok_str(struct fc_xv *out, const char *p, size_t len)
-{
-    if (!p)
-        return false;
-    out->p = p;
-    out->len = (uint32_t)len;
-    return true;
-}
-
-static bool ok_cstr(struct fc_xv *out, const char *p)
-{
-    return p && ok_str(out, p, strlen(p));
-}
-
 static bool ok_copy(const struct fc_ctx *c, struct fc_xv *out, const char *p, size_t len)
 {
-    return ok_str(out, fc_x_strdup(c, p, (uint32_t)len), len);
+    return fc_xv_str(out, fc_x_strdup(c, p, (uint32_t)len), len);
 }
 
 /* A rendering (snprintf contract) into scratch, retried once at full size. */
@@ -60,7 +40,7 @@ static bool ok_render(const struct fc_ctx *c, const struct fc_pevent *pe, struct
             return false;
         size_t n = fn(pe, arg, buf, cap);
         if (n < cap)
-            return ok_str(out, buf, n);
+            return fc_xv_str(out, buf, n);
         cap = n + 1;
     }
     return false;
@@ -402,7 +382,7 @@ static bool error_count(const struct fc_pevent *pe, enum fc_field_id id, struct 
     default:
         break;
     }
-    return ok_num(out, res < 0);
+    return fc_xv_num(out, res < 0);
 }
 
 static bool buflen(const struct fc_pevent *pe, enum fc_field_id id, struct fc_xv *out)
@@ -443,7 +423,7 @@ static bool buflen(const struct fc_pevent *pe, enum fc_field_id id, struct fc_xv
     default:
         want = true;
     }
-    return want && ok_num(out, (uint64_t)res);
+    return want && fc_xv_num(out, (uint64_t)res);
 }
 
 /* ---- evt.is_open_* ---- */
@@ -482,7 +462,7 @@ static bool is_open(const struct fc_pevent *pe, enum fc_field_id id, struct fc_x
     } else if (id == FC_F_EVT_IS_OPEN_EXEC && t == PPME_SYSCALL_CREAT_X) {
         v = param_num(ev, "mode", &mode) && (mode & PPM_S_EXEC_ANY);
     }
-    return ok_num(out, v);
+    return fc_xv_num(out, v);
 }
 
 /* ---- paths: evt.abspath and fs.path.* ---- */
@@ -639,7 +619,7 @@ static bool fs_path(const struct fc_ctx *c, const struct fc_pevent *pe, enum fc_
         if (r->name_from_fd) {
             if (!pe->fd)
                 return false;
-            return raw ? ok_str(out, fc_sb_str(&pe->fd->name), pe->fd->name.len)
+            return raw ? fc_xv_str(out, fc_sb_str(&pe->fd->name), pe->fd->name.len)
                        : ok_join(c, out, "", 0, fc_sb_str(&pe->fd->name), pe->fd->name.len);
         }
         arg = r->name, dirarg = r->dirfd;
@@ -653,7 +633,7 @@ static bool fs_path(const struct fc_ctx *c, const struct fc_pevent *pe, enum fc_
     if (!path)
         return false;
     if (raw)
-        return ok_str(out, path, n);
+        return fc_xv_str(out, path, n);
     char base[PATH_BUF];
     size_t bn = 0;
     int64_t dirfd;
@@ -761,10 +741,10 @@ static bool rawarg(const struct fc_pevent *pe, const struct fc_fref *f, struct f
     switch (fc_type_kind(f->type)) {
     case FC_TK_NUM:
     case FC_TK_BOOL:
-        return fc_param_int(pe->ev, (uint32_t)idx, &v) && ok_num(out, (uint64_t)v);
+        return fc_param_int(pe->ev, (uint32_t)idx, &v) && fc_xv_num(out, (uint64_t)v);
     case FC_TK_STR: {
         const uint8_t *z = memchr(p, 0, len);
-        return ok_str(out, (const char *)p, z ? (size_t)(z - p) : len);
+        return fc_xv_str(out, (const char *)p, z ? (size_t)(z - p) : len);
     }
     case FC_TK_IPADDR:
     case FC_TK_IPNET:
@@ -780,7 +760,7 @@ static bool rawarg(const struct fc_pevent *pe, const struct fc_fref *f, struct f
         }
         return false;
     default:
-        return ok_str(out, (const char *)p, len);
+        return fc_xv_str(out, (const char *)p, len);
     }
 }
 
@@ -815,7 +795,7 @@ bool fc_x_evt(const struct fc_ctx *c, const struct fc_pevent *pe, const struct f
 
     switch (id) {
     case FC_F_EVT_NUM:
-        return ok_num(out, pe->num);
+        return fc_xv_num(out, pe->num);
     case FC_F_EVT_TIME:
     case FC_F_EVT_OUTPUTTIME:
         return ok_time(c, out, ts, T_TIME);
@@ -828,61 +808,62 @@ bool fc_x_evt(const struct fc_ctx *c, const struct fc_pevent *pe, const struct f
     case FC_F_EVT_DATETIME_S:
         return ok_time(c, out, ts, T_DATETIME_S);
     case FC_F_EVT_RAWTIME:
-        return ok_num(out, ts);
+        return fc_xv_num(out, ts);
     case FC_F_EVT_RAWTIME_S:
-        return ok_num(out, ts / NS);
+        return fc_xv_num(out, ts / NS);
     case FC_F_EVT_RAWTIME_NS:
-        return ok_num(out, ts % NS);
+        return fc_xv_num(out, ts % NS);
     case FC_F_EVT_RELTIME:
     case FC_F_EVT_RELTIME_S:
     case FC_F_EVT_RELTIME_NS: {
         uint64_t rel = pe->first_ts && ts > pe->first_ts ? ts - pe->first_ts : 0;
-        return ok_num(out, id == FC_F_EVT_RELTIME     ? rel
-                           : id == FC_F_EVT_RELTIME_S ? rel / NS
-                                                      : rel % NS);
+        return fc_xv_num(out, id == FC_F_EVT_RELTIME     ? rel
+                              : id == FC_F_EVT_RELTIME_S ? rel / NS
+                                                         : rel % NS);
     }
     case FC_F_EVT_DELTATIME:
-        return ok_num(out, deltatime(pe, f));
+        return fc_xv_num(out, deltatime(pe, f));
     case FC_F_EVT_DELTATIME_S:
-        return ok_num(out, deltatime(pe, f) / NS);
+        return fc_xv_num(out, deltatime(pe, f) / NS);
     case FC_F_EVT_DELTATIME_NS:
-        return ok_num(out, deltatime(pe, f) % NS);
+        return fc_xv_num(out, deltatime(pe, f) % NS);
     case FC_F_EVT_SOURCE:
         /* Plugin events belong to their plugin's source, which is not ours. */
-        return ev->type != PPME_PLUGINEVENT_E && ok_cstr(out, "syscall");
+        return ev->type != PPME_PLUGINEVENT_E && fc_xv_cstr(out, "syscall");
     case FC_F_EVT_IS_ASYNC:
-        return ok_num(out, (category(ev) & EC_METAEVENT) != 0);
+        return fc_xv_num(out, (category(ev) & EC_METAEVENT) != 0);
     case FC_F_EVT_ASYNCTYPE:
         if (!(category(ev) & EC_METAEVENT))
             return false;
         s = type_name(pe, &n);
-        return ok_str(out, s, n);
+        return fc_xv_str(out, s, n);
     case FC_F_EVT_HOSTNAME:
-        return ok_cstr(out, hostname(pe));
+        return fc_xv_cstr(out, hostname(pe));
     case FC_F_EVT_LATENCY:
     case FC_F_EVT_LATENCY_S:
     case FC_F_EVT_LATENCY_NS:
     case FC_F_EVT_LATENCY_QUANTIZED:
     case FC_F_EVT_WAIT_LATENCY:
-        return ok_num(out, 0); /* deprecated upstream: a constant */
+        return fc_xv_num(out, 0); /* deprecated upstream: a constant */
     case FC_F_EVT_LATENCY_HUMAN:
-        return ok_cstr(out, "0ns");
+        return fc_xv_cstr(out, "0ns");
     case FC_F_EVT_DIR:
-        return ok_cstr(out, is_exit(ev) ? "<" : ">");
+        return fc_xv_cstr(out, is_exit(ev) ? "<" : ">");
     case FC_F_EVT_TYPE:
         s = type_name(pe, &n);
-        return ok_str(out, s, n);
+        return fc_xv_str(out, s, n);
     case FC_F_EVT_TYPE_IS:
-        return ok_num(out, ev->type == f->index || (f->index % 2 == 0 && ev->type == f->index + 1));
+        return fc_xv_num(out,
+                         ev->type == f->index || (f->index % 2 == 0 && ev->type == f->index + 1));
     case FC_F_SYSCALL_TYPE:
         if (!(category(ev) & EC_SYSCALL))
             return false;
         s = type_name(pe, &n);
-        return ok_str(out, s, n);
+        return fc_xv_str(out, s, n);
     case FC_F_EVT_CATEGORY:
-        return ok_cstr(out, category_name(pe));
+        return fc_xv_cstr(out, category_name(pe));
     case FC_F_EVT_CPU:
-        return ok_num(out, ev->cpu);
+        return fc_xv_num(out, ev->cpu);
     case FC_F_EVT_ARGS:
     case FC_F_EVT_INFO:
         return ok_render(c, pe, out, render_args, 0);
@@ -899,7 +880,7 @@ bool fc_x_evt(const struct fc_ctx *c, const struct fc_pevent *pe, const struct f
         uint32_t len;
         if (idx < 0 || !fc_param_get(ev, (uint32_t)idx, &t, &p, &len))
             return false;
-        return ok_str(out, (const char *)p, len);
+        return fc_xv_str(out, (const char *)p, len);
     }
     case FC_F_EVT_BUFLEN:
     case FC_F_EVT_BUFLEN_IN:
@@ -915,10 +896,10 @@ bool fc_x_evt(const struct fc_ctx *c, const struct fc_pevent *pe, const struct f
         if (!return_value(ev, &res))
             return false;
         if (res >= 0)
-            return ok_cstr(out, "SUCCESS");
+            return fc_xv_cstr(out, "SUCCESS");
         return ok_render(c, pe, out, render_arg, 0);
     case FC_F_EVT_RAWRES:
-        return return_value(ev, &res) && ok_num(out, (uint64_t)res);
+        return return_value(ev, &res) && fc_xv_num(out, (uint64_t)res);
     case FC_F_EVT_FAILED:
     case FC_F_EVT_COUNT_ERROR:
     case FC_F_EVT_COUNT_ERROR_FILE:
@@ -927,31 +908,31 @@ bool fc_x_evt(const struct fc_ctx *c, const struct fc_pevent *pe, const struct f
     case FC_F_EVT_COUNT_ERROR_OTHER:
         return error_count(pe, id, out);
     case FC_F_EVT_IS_IO:
-        return ok_num(out, (eflags & (EF_READS_FROM_FD | EF_WRITES_TO_FD)) != 0);
+        return fc_xv_num(out, (eflags & (EF_READS_FROM_FD | EF_WRITES_TO_FD)) != 0);
     case FC_F_EVT_IS_IO_READ:
-        return ok_num(out, (eflags & EF_READS_FROM_FD) != 0);
+        return fc_xv_num(out, (eflags & EF_READS_FROM_FD) != 0);
     case FC_F_EVT_IS_IO_WRITE:
-        return ok_num(out, (eflags & EF_WRITES_TO_FD) != 0);
+        return fc_xv_num(out, (eflags & EF_WRITES_TO_FD) != 0);
     case FC_F_EVT_IO_DIR:
         if (eflags & EF_WRITES_TO_FD)
-            return ok_cstr(out, "write");
-        return (eflags & EF_READS_FROM_FD) && ok_cstr(out, "read");
+            return fc_xv_cstr(out, "write");
+        return (eflags & EF_READS_FROM_FD) && fc_xv_cstr(out, "read");
     case FC_F_EVT_IS_WAIT:
-        return ok_num(out, (eflags & EF_WAITS) != 0);
+        return fc_xv_num(out, (eflags & EF_WAITS) != 0);
     case FC_F_EVT_IS_SYSLOG:
-        return ok_num(out, (eflags & EF_WRITES_TO_FD) && pe->fd &&
-                               strstr(fc_sb_str(&pe->fd->name), "/dev/log"));
+        return fc_xv_num(out, (eflags & EF_WRITES_TO_FD) && pe->fd &&
+                                  strstr(fc_sb_str(&pe->fd->name), "/dev/log"));
     case FC_F_EVT_COUNT:
-        return ok_num(out, 1);
+        return fc_xv_num(out, 1);
     case FC_F_EVT_COUNT_EXIT:
-        return is_exit(ev) && ok_num(out, 1);
+        return is_exit(ev) && fc_xv_num(out, 1);
     case FC_F_EVT_COUNT_PROCINFO:
     case FC_F_EVT_COUNT_THREADINFO:
         if (ev->type != PPME_PROCINFO_E)
-            return ok_num(out, 0);
+            return fc_xv_num(out, 0);
         if (id == FC_F_EVT_COUNT_THREADINFO)
-            return ok_num(out, 1);
-        return ok_num(out, pe->thr && pe->thr->tid == pe->thr->pid);
+            return fc_xv_num(out, 1);
+        return fc_xv_num(out, pe->thr && pe->thr->tid == pe->thr->pid);
     case FC_F_EVT_ABSPATH:
         return abspath(c, pe, f->argkind, out);
     case FC_F_EVT_IS_OPEN_READ:

@@ -77,29 +77,9 @@ static const char *type_text(int type)
 
 /* ---- values ------------------------------------------------------------ */
 
-static bool put_str(struct fc_xv *out, const char *p, size_t n)
-{
-    if (!p)
-        return false;
-    out->p = p;
-    out->len = (uint32_t)n;
-    return true;
-}
-
-static bool put_cstr(struct fc_xv *out, const char *s)
-{
-    return put_str(out, s, s ? strlen(s) : 0);
-}
-
 static bool put_sb(struct fc_xv *out, const struct fc_sb *s)
 {
-    return put_str(out, fc_sb_str(s), s->len);
-}
-
-static bool put_num(struct fc_xv *out, uint64_t n)
-{
-    out->n = n;
-    return true;
+    return fc_xv_str(out, fc_sb_str(s), s->len);
 }
 
 static bool put_ip(struct fc_xv *out, int family, const uint8_t *addr, bool net)
@@ -124,12 +104,12 @@ static bool param_text(const struct fc_ctx *c, const struct fc_pevent *pe, uint3
     char tmp[512];
     size_t n = fc_param_text(pe, idx, true, tmp, sizeof(tmp));
     if (n < sizeof(tmp))
-        return put_str(out, fc_x_strdup(c, tmp, (uint32_t)n), n);
+        return fc_xv_str(out, fc_x_strdup(c, tmp, (uint32_t)n), n);
     char *buf = scratch(c, n + 1);
     if (!buf)
         return false;
     fc_param_text(pe, idx, true, buf, n + 1);
-    return put_str(out, buf, n);
+    return fc_xv_str(out, buf, n);
 }
 
 /* A string parameter's bytes up to its NUL (absent: NULL). */
@@ -211,7 +191,7 @@ static bool openat_name(const struct fc_ctx *c, const struct fc_pevent *pe, bool
     if (!name)
         return false;
     if (raw)
-        return put_str(out, name, nlen);
+        return fc_xv_str(out, name, nlen);
     uint32_t blen;
     bool slash;
     const char *base = dirfd_base(pe, name, nlen, dirfd, &blen, &slash);
@@ -224,7 +204,7 @@ static bool openat_name(const struct fc_ctx *c, const struct fc_pevent *pe, bool
         b[blen++] = '/';
     b[blen] = '\0';
     size_t n = fc_path_join(b, blen, name, nlen, buf, PATH_CAP);
-    return put_str(out, buf, n < PATH_CAP ? n : PATH_CAP - 1);
+    return fc_xv_str(out, buf, n < PATH_CAP ? n : PATH_CAP - 1);
 }
 
 /* fd.name (raw: fd.nameraw) taken from the event, for fd events without an
@@ -253,10 +233,10 @@ static bool creator_name(const struct fc_ctx *c, const struct fc_pevent *pe, boo
     case PPME_SYSCALL_OPEN_BY_HANDLE_AT_X: {
         uint32_t n = 0;
         const char *p = param_str(ev, 3, &n);
-        return put_str(out, p ? p : "", p ? n : 0);
+        return fc_xv_str(out, p ? p : "", p ? n : 0);
     }
     default:
-        return put_str(out, "", 0);
+        return fc_xv_str(out, "", 0);
     }
 }
 
@@ -304,9 +284,9 @@ static bool dir_part(const char *p, uint32_t n, struct fc_xv *out)
 {
     const char *s = n ? memrchr(p, '/', n) : NULL;
     if (!s || s == p)
-        return put_str(out, "/", 1);
+        return fc_xv_str(out, "/", 1);
     uint32_t pos = (uint32_t)(s - p);
-    return put_str(out, p, pos < n - 1 ? pos : n);
+    return fc_xv_str(out, p, pos < n - 1 ? pos : n);
 }
 
 /* fd.filename: after the last '/'; a name ending in '/' stays whole; "/"
@@ -315,9 +295,9 @@ static bool file_part(const char *p, uint32_t n, struct fc_xv *out)
 {
     const char *s = n ? memrchr(p, '/', n) : NULL;
     if (!s)
-        return put_str(out, "/", 1);
+        return fc_xv_str(out, "/", 1);
     uint32_t pos = (uint32_t)(s - p);
-    return pos < n - 1 ? put_str(out, p + pos + 1, n - pos - 1) : put_str(out, p, n);
+    return pos < n - 1 ? fc_xv_str(out, p + pos + 1, n - pos - 1) : fc_xv_str(out, p, n);
 }
 
 /* Repeated '/' collapsed, into scratch. */
@@ -444,7 +424,7 @@ static bool put_port_text(const struct fc_ctx *c, uint16_t port, struct fc_xv *o
 {
     char tmp[8];
     int n = snprintf(tmp, sizeof(tmp), "%u", (unsigned)port);
-    return put_str(out, fc_x_strdup(c, tmp, (uint32_t)n), (size_t)n);
+    return fc_xv_str(out, fc_x_strdup(c, tmp, (uint32_t)n), (size_t)n);
 }
 
 /* fd.cproto / sproto / lproto / rproto: the port as text (no service-name
@@ -457,9 +437,9 @@ static bool sock_proto(const struct fc_ctx *c, const struct fc_pevent *pe, const
     if (is_sock(fd))
         return !role_none(fd) && sock_port(pe, fd, e, &port) && put_port_text(c, port, out);
     if (e == END_CLIENT)
-        return !role_none(fd) && put_str(out, "", 0);
+        return !role_none(fd) && fc_xv_str(out, "", 0);
     if (e == END_SERVER)
-        return is_servsock(fd) && put_str(out, "", 0);
+        return is_servsock(fd) && fc_xv_str(out, "", 0);
     return false;
 }
 
@@ -500,7 +480,7 @@ static bool either_end(const struct fc_fd *fd, uint32_t i, bool port, bool net, 
         return false;
     bool src = i == 0; /* a listening socket's bound end is its source */
     if (port)
-        return put_num(out, src ? fd->sport : fd->dport);
+        return fc_xv_num(out, src ? fd->sport : fd->dport);
     return put_ip(out, ip_family(fd), src ? fd->sip : fd->dip, net);
 }
 
@@ -640,7 +620,7 @@ static bool fdlist(const struct fc_ctx *c, const struct fc_pevent *pe, int id, s
         return false;
     fdlist_render(pe, id, p, len, buf, n + 1);
     buf[n] = '\0';
-    return put_str(out, buf, n);
+    return fc_xv_str(out, buf, n);
 }
 
 /* ---- the extractor ------------------------------------------------------ */
@@ -668,11 +648,11 @@ bool fc_x_fd(const struct fc_ctx *c, const struct fc_pevent *pe, const struct fc
     case FC_F_FD_TYPES:
         if (f->argkind == FC_ARGV_INDEX) {
             const struct fc_fd *n = pe->st ? fc_state_fd(pe->st, pe->thr, (int64_t)f->index) : NULL;
-            return i == 0 && n && put_cstr(out, type_text(n->type));
+            return i == 0 && n && fc_xv_cstr(out, type_text(n->type));
         } else {
             struct type_set s;
             fd_types(pe, &s);
-            return i < s.n && put_cstr(out, s.names[i]);
+            return i < s.n && fc_xv_cstr(out, s.names[i]);
         }
     default:
         break;
@@ -683,15 +663,15 @@ bool fc_x_fd(const struct fc_ctx *c, const struct fc_pevent *pe, const struct fc
     /* fields with a value even without an entry */
     switch (id) {
     case FC_F_FD_NUM:
-        return put_num(out, (uint64_t)pe->fdnum);
+        return fc_xv_num(out, (uint64_t)pe->fdnum);
     case FC_F_FD_UID: {
         char tmp[48];
         int n = snprintf(tmp, sizeof(tmp), "%" PRId64 "%" PRId64, pe->thr->tid, pe->fdnum);
-        return put_str(out, fc_x_strdup(c, tmp, (uint32_t)n), (size_t)n);
+        return fc_xv_str(out, fc_x_strdup(c, tmp, (uint32_t)n), (size_t)n);
     }
     case FC_F_FD_TYPECHAR: {
         char ch = fd ? fc_fd_type_char(fd->type) : guess_typechar(pe->ev->type);
-        return put_str(out, fc_x_strdup(c, &ch, 1), 1);
+        return fc_xv_str(out, fc_x_strdup(c, &ch, 1), 1);
     }
     case FC_F_FD_NAME:
         return fd_name(c, pe, fd, out);
@@ -714,7 +694,7 @@ bool fc_x_fd(const struct fc_ctx *c, const struct fc_pevent *pe, const struct fc
     uint16_t port;
     switch (id) {
     case FC_F_FD_TYPE:
-        return put_cstr(out, type_text(fd->type));
+        return fc_xv_cstr(out, type_text(fd->type));
     case FC_F_FD_FILENAME:
         return is_file(fd) && file_part(fc_sb_str(&fd->name), fd->name.len, out);
     case FC_F_FD_CIP:
@@ -734,13 +714,13 @@ bool fc_x_fd(const struct fc_ctx *c, const struct fc_pevent *pe, const struct fc
     case FC_F_FD_RNET:
         return sock_ip(pe, fd, END_REMOTE, true, out);
     case FC_F_FD_CPORT:
-        return sock_port(pe, fd, END_CLIENT, &port) && put_num(out, port);
+        return sock_port(pe, fd, END_CLIENT, &port) && fc_xv_num(out, port);
     case FC_F_FD_SPORT:
-        return sock_port(pe, fd, END_SERVER, &port) && put_num(out, port);
+        return sock_port(pe, fd, END_SERVER, &port) && fc_xv_num(out, port);
     case FC_F_FD_LPORT:
-        return sock_port(pe, fd, END_LOCAL, &port) && put_num(out, port);
+        return sock_port(pe, fd, END_LOCAL, &port) && fc_xv_num(out, port);
     case FC_F_FD_RPORT:
-        return sock_port(pe, fd, END_REMOTE, &port) && put_num(out, port);
+        return sock_port(pe, fd, END_REMOTE, &port) && fc_xv_num(out, port);
     case FC_F_FD_CPROTO:
         return sock_proto(c, pe, fd, END_CLIENT, out);
     case FC_F_FD_SPROTO:
@@ -750,32 +730,32 @@ bool fc_x_fd(const struct fc_ctx *c, const struct fc_pevent *pe, const struct fc
     case FC_F_FD_RPROTO:
         return sock_proto(c, pe, fd, END_REMOTE, out);
     case FC_F_FD_L4PROTO:
-        return put_cstr(out, l4proto_text(fd));
+        return fc_xv_cstr(out, l4proto_text(fd));
     case FC_F_FD_SOCKFAMILY:
         if (is_sock(fd) || is_servsock(fd))
-            return put_str(out, "ip", 2);
-        return fd->type == FC_FD_UNIX_SOCK && put_str(out, "unix", 4);
+            return fc_xv_str(out, "ip", 2);
+        return fd->type == FC_FD_UNIX_SOCK && fc_xv_str(out, "unix", 4);
     case FC_F_FD_IS_SERVER:
         if (is_servsock(fd))
-            return put_num(out, 1);
-        return put_num(out, is_sock(fd) && pe->st &&
-                                fc_state_is_local(pe->st, pe->thr, ip_family(fd), fd->dip));
+            return fc_xv_num(out, 1);
+        return fc_xv_num(out, is_sock(fd) && pe->st &&
+                                  fc_state_is_local(pe->st, pe->thr, ip_family(fd), fd->dip));
     case FC_F_FD_CONNECTED:
-        return put_num(out, (fd->flags & FC_FDF_CONNECTED) != 0);
+        return fc_xv_num(out, (fd->flags & FC_FDF_CONNECTED) != 0);
     case FC_F_FD_NAME_CHANGED:
-        return put_num(out, pe->fd_name_changed);
+        return fc_xv_num(out, pe->fd_name_changed);
     case FC_F_FD_DEV:
-        return put_num(out, fd->dev);
+        return fc_xv_num(out, fd->dev);
     case FC_F_FD_DEV_MAJOR: /* the kernel's new_encode_dev layout */
-        return put_num(out, (fd->dev & 0xfff00u) >> 8);
+        return fc_xv_num(out, (fd->dev & 0xfff00u) >> 8);
     case FC_F_FD_DEV_MINOR:
-        return put_num(out, (fd->dev & 0xffu) | ((fd->dev >> 12) & 0xfff00u));
+        return fc_xv_num(out, (fd->dev & 0xffu) | ((fd->dev >> 12) & 0xfff00u));
     case FC_F_FD_INO:
-        return put_num(out, fd->ino);
+        return fc_xv_num(out, fd->ino);
     case FC_F_FD_IS_UPPER_LAYER:
-        return put_num(out, (fd->flags & FC_FDF_OVERLAY_UPPER) != 0);
+        return fc_xv_num(out, (fd->flags & FC_FDF_OVERLAY_UPPER) != 0);
     case FC_F_FD_IS_LOWER_LAYER:
-        return put_num(out, (fd->flags & FC_FDF_OVERLAY_LOWER) != 0);
+        return fc_xv_num(out, (fd->flags & FC_FDF_OVERLAY_LOWER) != 0);
     default: /* fd.*ip.name: no DNS cache here */
         return false;
     }

@@ -49,15 +49,9 @@ static bool put_cstr(struct fc_xv *out, const char *s)
     return put_str(out, s ? s : "", s ? (uint32_t)strlen(s) : 0);
 }
 
-static bool put_num(struct fc_xv *out, uint64_t n)
-{
-    out->n = n;
-    return true;
-}
-
 static bool put_int(struct fc_xv *out, int64_t n)
 {
-    return put_num(out, (uint64_t)n);
+    return fc_xv_num(out, (uint64_t)n);
 }
 
 /* libsinsp hides pids and tids outside [-1, UINT32_MAX]: sources that
@@ -538,13 +532,13 @@ static bool put_double(struct fc_xv *out, double v)
 {
     uint64_t bits;
     memcpy(&bits, &v, sizeof(bits));
-    return put_num(out, bits);
+    return fc_xv_num(out, bits);
 }
 
 /* A field reading a 64-bit value that Falco shows as missing when 0. */
 static bool put_nonzero(struct fc_xv *out, uint64_t v)
 {
-    return v ? put_num(out, v) : false;
+    return v ? fc_xv_num(out, v) : false;
 }
 
 bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct fc_fref *f,
@@ -557,7 +551,7 @@ bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
     if (f->field == FC_F_THREAD_TID)
         return pe && pe->ev && put_xid(out, (int64_t)pe->ev->tid);
     if (f->field == FC_F_THREAD_EXECTIME) /* 0 off switch events */
-        return put_num(out, pe && pe->ev ? pe->exectime : 0);
+        return fc_xv_num(out, pe && pe->ev ? pe->exectime : 0);
     if (!t)
         return false;
 
@@ -591,7 +585,7 @@ bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
     case FC_F_PROC_EXELINE: /* a space after exe even without args (§11 item 18) */
         return put_joined(c, out, &t->exe, SEP_ALWAYS, &t->args);
     case FC_F_PROC_CMDNARGS:
-        return put_num(out, count_items(&t->args));
+        return fc_xv_num(out, count_items(&t->args));
     case FC_F_PROC_CMDLENARGS: {
         struct items it = items_of(&t->args);
         const char *v;
@@ -599,7 +593,7 @@ bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
         uint64_t sum = 0;
         while (items_next(&it, &v, &n))
             sum += n;
-        return put_num(out, sum);
+        return fc_xv_num(out, sum);
     }
     case FC_F_PROC_ENV:
         if (!(m = main_of(pe, t)))
@@ -619,7 +613,7 @@ bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
     case FC_F_PROC_CWD:
         return (m = main_of(pe, t)) && put_sb(out, &m->cwd);
     case FC_F_PROC_TTY:
-        return put_num(out, t->tty);
+        return fc_xv_num(out, t->tty);
     case FC_F_PROC_PID:
         return put_xid(out, t->pid);
     case FC_F_PROC_VPID:
@@ -662,7 +656,7 @@ bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
     case FC_F_PROC_PVPID:
         return (p = parent_of(pe, t)) && put_int(out, p->vpid);
     case FC_F_PROC_PPID_TS:
-        return (p = parent_of(pe, t)) && put_num(out, p->clone_ts);
+        return (p = parent_of(pe, t)) && fc_xv_num(out, p->clone_ts);
 
     /* leaders */
     case FC_F_PROC_SNAME:
@@ -684,11 +678,11 @@ bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
     case FC_F_PROC_PGID_EXEPATH:
         return x_leader(c, pe, t, LD_PGID, AT_EXEPATH, out);
     case FC_F_PROC_IS_SID_LEADER:
-        return put_num(out, t->sid == t->vpid);
+        return fc_xv_num(out, t->sid == t->vpid);
     case FC_F_PROC_IS_VPGID_LEADER:
-        return put_num(out, t->vpgid == t->vpid);
+        return fc_xv_num(out, t->vpgid == t->vpid);
     case FC_F_PROC_IS_PGID_LEADER:
-        return put_num(out, t->pgid == t->pid);
+        return fc_xv_num(out, t->pgid == t->pid);
 
     /* times */
     case FC_F_PROC_DURATION:
@@ -698,13 +692,13 @@ bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
 
     /* the executable */
     case FC_F_PROC_IS_EXE_WRITABLE:
-        return put_num(out, t->exe_writable);
+        return fc_xv_num(out, t->exe_writable);
     case FC_F_PROC_IS_EXE_UPPER_LAYER:
-        return put_num(out, t->exe_upper_layer);
+        return fc_xv_num(out, t->exe_upper_layer);
     case FC_F_PROC_IS_EXE_LOWER_LAYER:
-        return put_num(out, t->exe_lower_layer);
+        return fc_xv_num(out, t->exe_lower_layer);
     case FC_F_PROC_IS_EXE_FROM_MEMFD:
-        return put_num(out, t->exe_from_memfd);
+        return fc_xv_num(out, t->exe_from_memfd);
     case FC_F_PROC_EXE_INO:
         return put_nonzero(out, t->exe_ino);
     case FC_F_PROC_EXE_INO_CTIME:
@@ -728,7 +722,7 @@ bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
 
     /* fds and memory */
     case FC_F_PROC_FDOPENCOUNT:
-        return put_num(out, fd_opencount(pe, t));
+        return fc_xv_num(out, fd_opencount(pe, t));
     case FC_F_PROC_FDLIMIT:
         return (m = main_of(pe, t)) && put_int(out, m->fdlimit);
     case FC_F_PROC_FDUSAGE: {
@@ -755,27 +749,27 @@ bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
     case FC_F_PROC_STDERR_NAME:
         return x_stdfd(pe, t, 2, true, out);
     case FC_F_PROC_VMSIZE:
-        return put_num(out, t->vmsize_kb);
+        return fc_xv_num(out, t->vmsize_kb);
     case FC_F_PROC_VMRSS:
-        return put_num(out, t->vmrss_kb);
+        return fc_xv_num(out, t->vmrss_kb);
     case FC_F_PROC_VMSWAP:
-        return put_num(out, t->vmswap_kb);
+        return fc_xv_num(out, t->vmswap_kb);
     case FC_F_THREAD_VMSIZE:
-        return put_num(out, is_main(t) ? t->vmsize_kb : 0);
+        return fc_xv_num(out, is_main(t) ? t->vmsize_kb : 0);
     case FC_F_THREAD_VMRSS:
-        return put_num(out, is_main(t) ? t->vmrss_kb : 0);
+        return fc_xv_num(out, is_main(t) ? t->vmrss_kb : 0);
     case FC_F_THREAD_VMSIZE_B:
-        return put_num(out, is_main(t) ? (uint64_t)t->vmsize_kb * 1024 : 0);
+        return fc_xv_num(out, is_main(t) ? (uint64_t)t->vmsize_kb * 1024 : 0);
     case FC_F_THREAD_VMRSS_B:
-        return put_num(out, is_main(t) ? (uint64_t)t->vmrss_kb * 1024 : 0);
+        return fc_xv_num(out, is_main(t) ? (uint64_t)t->vmrss_kb * 1024 : 0);
     case FC_F_THREAD_PFMAJOR:
-        return put_num(out, t->pfmajor);
+        return fc_xv_num(out, t->pfmajor);
     case FC_F_THREAD_PFMINOR:
-        return put_num(out, t->pfminor);
+        return fc_xv_num(out, t->pfminor);
 
     /* the thread */
     case FC_F_THREAD_ISMAIN:
-        return put_num(out, is_main(t));
+        return fc_xv_num(out, is_main(t));
     case FC_F_THREAD_VTID:
         return t->vtid != -1 && put_int(out, t->vtid);
     case FC_F_THREAD_NAMETID:
@@ -790,7 +784,7 @@ bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
 
     /* users and groups */
     case FC_F_USER_UID:
-        return put_num(out, t->uid);
+        return fc_xv_num(out, t->uid);
     case FC_F_USER_NAME:
     case FC_F_USER_HOMEDIR:
     case FC_F_USER_SHELL:
@@ -800,23 +794,23 @@ bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
     case FC_F_USER_LOGINNAME:
         return x_user(pe, t, t->loginuid, FC_F_USER_NAME, out);
     case FC_F_GROUP_GID:
-        return put_num(out, t->gid);
+        return fc_xv_num(out, t->gid);
     case FC_F_GROUP_NAME:
         return x_group(pe, t, out);
 
     /* the thread group: alive members, leader included; without the
      * alive leader for nchilds (a dead leader kept for its threads) */
     case FC_F_PROC_NTHREADS:
-        return main_of(pe, t) && put_num(out, fc_state_group_alive(pe->st, t));
+        return main_of(pe, t) && fc_xv_num(out, fc_state_group_alive(pe->st, t));
     case FC_F_PROC_NCHILDS: {
         uint32_t n = fc_state_group_alive(pe->st, t);
         m = main_of(pe, t);
-        return put_num(out, n && m && !fc_state_thread_dead(pe->st, m) ? n - 1 : n);
+        return fc_xv_num(out, n && m && !fc_state_thread_dead(pe->st, m) ? n - 1 : n);
     }
 
     /* CPU time: switch events accumulate, procinfo events measure */
     case FC_F_THREAD_TOTEXECTIME:
-        return put_num(out, t->totexectime);
+        return fc_xv_num(out, t->totexectime);
     case FC_F_THREAD_CPU:
     case FC_F_THREAD_CPU_USER:
     case FC_F_THREAD_CPU_SYSTEM:

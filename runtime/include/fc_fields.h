@@ -141,4 +141,25 @@ struct fc_field_ref {
 struct fc_field_ref fc_field_resolve(const char *name, size_t name_len, const char *arg,
                                      size_t arg_len, bool has_arg, char *err, size_t err_size);
 
+struct fc_fref;
+
+/*
+ * The evaluation ABI's reference (fc_abi.h) for a resolved field. The key is
+ * copied NUL-terminated into memory of its own, released with
+ * fc_fref_release; false when that allocation fails.
+ */
+bool fc_fref_make(const struct fc_field_ref *r, struct fc_fref *out);
+
+/*
+ * A field written as one piece of text ("proc.aname[2]", "fd.name"): the
+ * name up to the first '[' and, after it, the argument up to the next ']'
+ * (or the end). Resolves it and makes its reference as fc_fref_make; false,
+ * with the message in ERR as fc_field_resolve writes it, when it does not
+ * resolve or memory runs out.
+ */
+bool fc_fref_parse(const char *text, struct fc_fref *out, char *err, size_t err_size);
+
+/* Frees what fc_fref_make copied; the reference is left without a key. */
+void fc_fref_release(struct fc_fref *f);
+
 #endif

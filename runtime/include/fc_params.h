@@ -72,4 +72,14 @@ size_t fc_socktuple_text(const uint8_t *p, uint32_t len, char *buf, size_t cap);
 /* Capability mask as names joined by spaces in bit order (thread.cap_*). */
 size_t fc_caps_text(uint64_t caps, char *buf, size_t cap);
 
+/* Printable ASCII (0x20..0x7e): what libsinsp keeps of paths and buffers. */
+static inline bool fc_printable(uint8_t c)
+{
+    return c >= 0x20 && c < 0x7f;
+}
+
+/* A buffer as libsinsp shows it: n bytes of src into dst, each byte that is
+ * not printable ASCII as '.' (no terminator written). */
+void fc_text_dots(char *dst, const uint8_t *src, size_t n);
+
 #endif

@@ -126,6 +126,11 @@ struct scap_fd {
     struct scap_str name; /* file/unix path; empty for inet sockets */
 };
 
+/* Whether an fd-list entry of this type carries just a name after the common
+ * header (file-like kinds, pipes, event fds, ...), as the reader and the
+ * writer both lay it out. */
+bool scap_fd_named(uint8_t type);
+
 struct scap_user {
     uint32_t uid, gid;
     struct scap_str name, home, shell;

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "fc_abi.h"
 #include "fc_scap.h"
@@ -73,6 +74,13 @@ enum fc_fd_type {
  * fd.typechar ('f', '4', ...) of a type; one table (path.c). */
 const char *fc_fd_type_name(int type);
 char fc_fd_type_char(int type);
+
+/* An IPv6 address of the ::ffff:a.b.c.d form (16 bytes at a). */
+static inline bool fc_ip_v4_mapped(const uint8_t *a)
+{
+    static const uint8_t pre[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return !memcmp(a, pre, sizeof(pre));
+}
 
 /* Layer-4 protocols as scap numbers them. */
 enum fc_l4 {
@@ -240,6 +248,12 @@ int fc_state_load_scap(struct fc_state *st, const struct scap_reader *r);
  * the tables cannot hold is counted in the stats and parsed as far as it
  * can be. ev must stay valid until the next call. */
 void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_pevent *pe);
+
+/* The replay step: reads the next event of r and applies it with
+ * fc_state_event, first reloading the initial state (fc_state_load_scap)
+ * when the event starts a new section. Returns what scap_next returns. */
+int fc_state_next(struct fc_state *st, struct scap_reader *r, struct scap_event *ev,
+                  struct fc_pevent *pe);
 
 /* ---- lookups (no side effects) ---- */
 struct fc_thread *fc_state_thread(const struct fc_state *st, int64_t tid); /* NULL if absent */

@@ -16,15 +16,8 @@ falcoc=${1:?usage: bad_inputs.sh FALCOC [SHARED_DIR]}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bad=$root/tests/bad
 limit=20 # seconds, per falcoc run
-pass=0 fail=0 pending_fixed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { pass=$((pass + 1)); }
-ko() {
-    fail=$((fail + 1))
-    echo "FAIL: $*"
-}
+pending_fixed=0
+. "$root/tests/lib/cli.sh"
 
 # run OUT_PREFIX ARGS... : runs falcoc under the time limit; stdout and stderr
 # go to OUT_PREFIX.out / OUT_PREFIX.err; sets $rc. A sanitizer report counts
@@ -224,5 +217,4 @@ pending_cond() {
 [ -f pending/conditions.txt ] && for_conditions pending/conditions.txt pending_cond
 
 [ $pending_fixed -gt 0 ] && echo "note: $pending_fixed pending case(s) now pass"
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+summary

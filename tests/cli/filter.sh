@@ -9,21 +9,10 @@ set -u
 export LC_ALL=C TZ=UTC
 falcoc=$1 shared=$2
 caps=$shared/corpus/captures
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-ko() {
-    fail=$((fail + 1))
-    echo "FAIL: $*"
-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../lib/cli.sh"
 
-# run ARGS...: stdout in $tmp/out, stderr in $tmp/err, status in $rc.
-run() {
-    timeout 120 "$falcoc" filter "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-}
-lines() { wc -l <"$tmp/out" | tr -d ' '; }
+# run ARGS...: falcoc filter ARGS (see fc_run).
+run() { fc_run filter "$@"; }
 
 # 1. Without a condition every event sysdig shows is printed: the README's
 #    "shown" column (sysdig 0.29.3's count; '–' where sysdig cannot read).
@@ -141,5 +130,4 @@ else
     echo "note: sysdig comparison skipped (no sysdig, or no field values yet)"
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+summary

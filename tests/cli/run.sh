@@ -10,22 +10,10 @@ export LC_ALL=C TZ=UTC FALCO_HOSTNAME=test-host
 falcoc=$1 shared=$2
 caps=$shared/corpus/captures
 psp=$caps/falco__psp_run_as_user_0_container.scap
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-ko() {
-    fail=$((fail + 1))
-    echo "FAIL: $*"
-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../lib/cli.sh"
 
-# run ARGS...: stdout in $tmp/out, stderr in $tmp/err, status in $rc.
-run() {
-    timeout 120 "$falcoc" run "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-}
-lines() { wc -l <"$tmp/out" | tr -d ' '; }
-has_err() { grep -qF -- "$1" "$tmp/err"; }
+# run ARGS...: falcoc run ARGS (see fc_run).
+run() { fc_run run "$@"; }
 
 # 1. The bundled rules on the nginx container capture: bash's execve enter
 #    (evt.num 1884 for sysdig, still named bash) is the one shell spawned in
@@ -180,5 +168,4 @@ done
 run --help
 [ $rc -eq 0 ] && grep -q 'usage: falcoc run' "$tmp/out" && ok || ko "--help: exit $rc"
 
-echo "run.sh: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+summary run.sh

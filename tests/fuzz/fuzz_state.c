@@ -31,19 +31,8 @@ static uint32_t nfrefs;
 
 static void add_ref(const char *text)
 {
-    const char *br = strchr(text, '[');
-    size_t nlen = br ? (size_t)(br - text) : strlen(text);
-    const char *arg = br ? br + 1 : NULL;
-    size_t alen = br ? strcspn(arg, "]") : 0;
-    struct fc_field_ref r = fc_field_resolve(text, nlen, arg, alen, br != NULL, NULL, 0);
-    if (r.status != FC_RESOLVE_OK)
-        return;
-    frefs[nfrefs++] = (struct fc_fref){(uint32_t)r.field->id,
-                                       (uint32_t)r.argkind,
-                                       r.index,
-                                       r.key ? strndup(r.key, r.key_len) : NULL,
-                                       (uint32_t)r.key_len,
-                                       (uint32_t)r.type};
+    if (fc_fref_parse(text, &frefs[nfrefs], NULL, 0))
+        nfrefs++;
 }
 
 /* Every field, in every argument form it accepts. */
@@ -141,14 +130,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fc_state_load_scap(st, r);
     struct scap_event ev;
     struct fc_pevent pe;
-    uint32_t section = 0;
     char args[512];
-    while (!err && scap_next(r, &ev) == 1) {
-        if (ev.section != section) {
-            section = ev.section;
-            fc_state_load_scap(st, r);
-        }
-        fc_state_event(st, &ev, &pe);
+    while (!err && fc_state_next(st, r, &ev, &pe) == 1) {
         c.data = &pe;
         c.evtype = ev.type;
         fc_ctx_next_event(&c);

@@ -76,23 +76,11 @@ int main(int argc, char **argv)
     int nf = argc - 2;
     struct fc_fref *frefs = calloc((size_t)nf + 1, sizeof(*frefs));
     for (int i = 0; i < nf; i++) {
-        const char *w = argv[i + 2];
-        const char *br = strchr(w, '[');
-        size_t nlen = br ? (size_t)(br - w) : strlen(w);
-        const char *arg = br ? br + 1 : NULL;
-        size_t alen = br ? strcspn(arg, "]") : 0;
         char err[256];
-        struct fc_field_ref r = fc_field_resolve(w, nlen, arg, alen, br != NULL, err, sizeof(err));
-        if (r.status != FC_RESOLVE_OK) {
-            fprintf(stderr, "fcdump: %s: %s\n", w, err);
+        if (!fc_fref_parse(argv[i + 2], &frefs[i], err, sizeof(err))) {
+            fprintf(stderr, "fcdump: %s: %s\n", argv[i + 2], err);
             return 2;
         }
-        frefs[i] = (struct fc_fref){(uint32_t)r.field->id,
-                                    (uint32_t)r.argkind,
-                                    r.index,
-                                    r.key ? strndup(r.key, r.key_len) : NULL,
-                                    (uint32_t)r.key_len,
-                                    (uint32_t)r.type};
     }
     int err = 0;
     struct scap_reader *rd = scap_open(argv[1], &err);
@@ -104,18 +92,12 @@ int main(int argc, char **argv)
     struct fc_ctx c;
     if (!st || !fc_ctx_init(&c, &fc_state_provider, frefs, (uint32_t)nf))
         return 1;
-    uint32_t section = 0;
     if (!err)
         fc_state_load_scap(st, rd);
     struct scap_event ev;
     struct fc_pevent pe;
     int rc;
-    while ((rc = scap_next(rd, &ev)) > 0) {
-        if (ev.section != section) {
-            section = ev.section;
-            fc_state_load_scap(st, rd);
-        }
-        fc_state_event(st, &ev, &pe);
+    while ((rc = fc_state_next(st, rd, &ev, &pe)) > 0) {
         c.data = &pe;
         c.evtype = ev.type;
         fc_ctx_next_event(&c);

@@ -336,6 +336,26 @@ static void check_sets(void)
     CHECK(ev_set_count(&c) == PPM_EVENT_MAX - 4, "complement count");
 }
 
+/* Wire sizes and signedness of the parameter types, as the libs encoders
+ * write them (scap-format.md). */
+static void check_param_types(void)
+{
+    CHECK(ppm_param_size(PT_UINT8) == 1 && ppm_param_size(PT_SIGTYPE) == 1, "1-byte types");
+    CHECK(ppm_param_size(PT_PORT) == 2 && ppm_param_size(PT_SYSCALLID) == 2, "2-byte types");
+    CHECK(ppm_param_size(PT_FD32) == 4 && ppm_param_size(PT_IPV4ADDR) == 4, "4-byte types");
+    CHECK(ppm_param_size(PT_ERRNO) == 8 && ppm_param_size(PT_DOUBLE) == 8, "8-byte types");
+    CHECK(ppm_param_size(PT_IPV6ADDR) == 16, "ipv6addr size");
+    CHECK(ppm_param_size(PT_CHARBUF) == 0 && ppm_param_size(PT_DYN) == 0 &&
+              ppm_param_size((enum ppm_param_type)PT_MAX) == 0,
+          "variable and unknown types");
+    CHECK(ppm_param_int_width(PT_BOOL) == 4 && ppm_param_int_width(PT_IPV4ADDR) == 0 &&
+              ppm_param_int_width(PT_DOUBLE) == 0,
+          "integer widths");
+    CHECK(ppm_param_signed(PT_ERRNO) && ppm_param_signed(PT_PID32) &&
+              !ppm_param_signed(PT_UINT64) && !ppm_param_signed(PT_FLAGS32),
+          "signedness");
+}
+
 int main(void)
 {
     int rows = check_against_tsv();
@@ -347,5 +367,6 @@ int main(void)
     check_params_lookup();
     check_syscalls();
     check_sets();
+    check_param_types();
     return th_done();
 }

@@ -187,25 +187,6 @@ static void render(const struct fc_fref *f, const struct fc_val *v, char *buf, s
     }
 }
 
-static bool resolve(const char *w, struct fc_fref *out)
-{
-    const char *br = strchr(w, '[');
-    size_t nlen = br ? (size_t)(br - w) : strlen(w);
-    const char *arg = br ? br + 1 : NULL;
-    size_t alen = br ? strcspn(arg, "]") : 0;
-    char err[256];
-    struct fc_field_ref r = fc_field_resolve(w, nlen, arg, alen, br != NULL, err, sizeof(err));
-    if (r.status != FC_RESOLVE_OK)
-        return false;
-    *out = (struct fc_fref){(uint32_t)r.field->id,
-                            (uint32_t)r.argkind,
-                            r.index,
-                            r.key ? strndup(r.key, r.key_len) : NULL,
-                            (uint32_t)r.key_len,
-                            (uint32_t)r.type};
-    return true;
-}
-
 /* ---- hand-built events, read through the family's extractor ---- */
 
 static struct fc_ctx hctx;
@@ -218,7 +199,7 @@ static const char *x(struct evb *b, const char *field, bool with_thread)
 {
     static char got[512];
     struct fc_fref f;
-    if (!resolve(field, &f))
+    if (!fc_fref_parse(field, &f, NULL, 0))
         return "<bad field>";
     struct fc_pevent pe = {.ev = &b->ev, .num = 1, .fdnum = -1};
     if (with_thread)
@@ -431,8 +412,9 @@ static void test_deltatime(void)
 {
     CHECK(fc_ctx_init(&hctx, &fc_state_provider, NULL, 0), "context");
     static struct fc_fref f[3];
-    CHECK(resolve("evt.deltatime", &f[0]) && resolve("evt.deltatime.s", &f[1]) &&
-              resolve("evt.deltatime.ns", &f[2]),
+    CHECK(fc_fref_parse("evt.deltatime", &f[0], NULL, 0) &&
+              fc_fref_parse("evt.deltatime.s", &f[1], NULL, 0) &&
+              fc_fref_parse("evt.deltatime.ns", &f[2], NULL, 0),
           "resolve");
     static const char st1, st2; /* stand-ins: only the address matters */
     const struct fc_state *a = (const void *)&st1, *b = (const void *)&st2;
@@ -471,7 +453,7 @@ int main(void)
     setenv("TZ", "UTC", 1);
     struct fc_fref frefs[NW];
     for (size_t i = 0; i < NW; i++)
-        CHECK(resolve(wants[i].field, &frefs[i]), "resolve %s", wants[i].field);
+        CHECK(fc_fref_parse(wants[i].field, &frefs[i], NULL, 0), "resolve %s", wants[i].field);
 
     int err = 0;
     struct scap_reader *rd =

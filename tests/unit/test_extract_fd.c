@@ -45,22 +45,17 @@ static char *pool_dup(const char *p, size_t n)
 
 static struct fc_fref ref(const char *w)
 {
-    const char *br = strchr(w, '[');
-    size_t nlen = br ? (size_t)(br - w) : strlen(w);
-    const char *arg = br ? br + 1 : NULL;
-    size_t alen = br ? strcspn(arg, "]") : 0;
     char err[256];
-    struct fc_field_ref r = fc_field_resolve(w, nlen, arg, alen, br != NULL, err, sizeof(err));
-    if (r.status != FC_RESOLVE_OK) {
+    struct fc_fref f;
+    if (!fc_fref_parse(w, &f, err, sizeof(err))) {
         fprintf(stderr, "%s: %s\n", w, err);
         exit(2);
     }
-    return (struct fc_fref){(uint32_t)r.field->id,
-                            (uint32_t)r.argkind,
-                            r.index,
-                            r.key ? pool_dup(r.key, r.key_len) : NULL,
-                            (uint32_t)r.key_len,
-                            (uint32_t)r.type};
+    /* The key lives in the pool so that callers need not release it. */
+    const char *k = f.key;
+    f.key = k ? pool_dup(k, f.key_len) : NULL;
+    free((char *)k);
+    return f;
 }
 
 static uint32_t count(const char *w)
@@ -819,13 +814,7 @@ static void replay(const char *name, const struct want *w, size_t n)
     struct scap_event ev;
     struct fc_pevent pe;
     size_t seen = 0;
-    uint32_t section = 0;
-    while (scap_next(rd, &ev) > 0) {
-        if (ev.section != section) {
-            section = ev.section;
-            fc_state_load_scap(st, rd);
-        }
-        fc_state_event(st, &ev, &pe);
+    while (fc_state_next(st, rd, &ev, &pe) > 0) {
         C.data = &pe;
         fc_ctx_next_event(&C);
         for (size_t k = 0; k < n; k++) {

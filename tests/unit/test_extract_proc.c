@@ -260,22 +260,13 @@ static void on(int64_t tid)
 
 static struct fc_fref ref(const char *w)
 {
-    const char *br = strchr(w, '[');
-    size_t nlen = br ? (size_t)(br - w) : strlen(w);
-    const char *arg = br ? br + 1 : NULL;
-    size_t alen = br ? strcspn(arg, "]") : 0;
     char err[256];
-    struct fc_field_ref r = fc_field_resolve(w, nlen, arg, alen, br != NULL, err, sizeof(err));
-    if (r.status != FC_RESOLVE_OK) {
+    struct fc_fref f;
+    if (!fc_fref_parse(w, &f, err, sizeof(err))) {
         fprintf(stderr, "%s: %s\n", w, err);
         exit(2);
     }
-    return (struct fc_fref){(uint32_t)r.field->id,
-                            (uint32_t)r.argkind,
-                            r.index,
-                            r.key ? strndup(r.key, r.key_len) : NULL,
-                            (uint32_t)r.key_len,
-                            (uint32_t)r.type};
+    return f;
 }
 
 /* Value i of field w as text ("<NA>" when absent); numbers in decimal. */
@@ -633,14 +624,8 @@ static void check_capture(const char *name, uint64_t ts, int64_t tid, const stru
     fc_state_load_scap(st, rd);
     struct scap_event e;
     struct fc_pevent p;
-    uint32_t section = 0;
     bool seen = false;
-    while (!seen && scap_next(rd, &e) > 0) {
-        if (e.section != section) {
-            section = e.section;
-            fc_state_load_scap(st, rd);
-        }
-        fc_state_event(st, &e, &p);
+    while (!seen && fc_state_next(st, rd, &e, &p) > 0) {
         if (e.ts != ts || (int64_t)e.tid != tid || e.type % 2 == 0)
             continue;
         seen = true;

@@ -65,22 +65,9 @@ static const struct fc_provider counting = {cnt_str, cnt_num, cnt_ip, cnt_count}
 /* A field as written ("proc.aname[1]") resolved into a reference. */
 static struct fc_fref ref(const char *key)
 {
-    const char *br = strchr(key, '[');
-    size_t nlen = br ? (size_t)(br - key) : strlen(key);
-    const char *arg = br ? br + 1 : NULL;
-    size_t alen = br ? strlen(arg) - 1 : 0;
-    struct fc_field_ref r = fc_field_resolve(key, nlen, arg, alen, br != NULL, NULL, 0);
     struct fc_fref f = {0};
-    if (r.status != FC_RESOLVE_OK) {
+    if (!fc_fref_parse(key, &f, NULL, 0))
         fprintf(stderr, "cannot resolve %s\n", key);
-        return f;
-    }
-    f.field = r.field->id;
-    f.argkind = r.argkind;
-    f.index = r.index;
-    f.key = r.key;
-    f.key_len = (uint32_t)r.key_len;
-    f.type = r.type;
     return f;
 }
 
