@@ -632,9 +632,12 @@ static void put_fdlist(struct out *o, const struct fc_pevent *pe, const struct p
     }
 }
 
+/* libsinsp renders every empty parameter "NULL", except the string types,
+ * whose empty values it turns into "<NA>" when it loads the parameters
+ * (sysdig 0.29.3 agrees, e.g. bind's empty addr). */
 static bool is_null_type(enum ppm_param_type t)
 {
-    return t == PT_BYTEBUF || t == PT_SOCKTUPLE || t == PT_FDLIST || t == PT_CHARBUFARRAY;
+    return t != PT_CHARBUF && t != PT_FSPATH && t != PT_FSRELPATH;
 }
 
 static void render_plain(struct out *o, const struct fc_pevent *pe, const struct param *pp)
@@ -880,8 +883,11 @@ static void render(struct out *o, const struct fc_pevent *pe, uint32_t idx, bool
 {
     struct param pp;
     if (!param_at(pe->ev, idx, &pp)) {
+        /* a parameter the event does not carry at all (an older layout)
+         * has no value; one it carries empty follows is_null_type */
         const struct ev_param *sp = schema(pe->ev, idx);
-        puts_(o, sp && is_null_type(sp->type) ? "NULL" : "<NA>");
+        bool carried = idx < pe->ev->nparams && idx < SCAP_MAX_PARAMS;
+        puts_(o, sp && carried && is_null_type(sp->type) ? "NULL" : "<NA>");
         return;
     }
     if (resolved && has_resolved(pe, idx, &pp))

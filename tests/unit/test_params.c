@@ -173,11 +173,23 @@ static void test_events(void)
     add(&b, "\x01\x10", 2);
     CHECK(!fc_param_int(&b.ev, 2, &v), "short flags");
     STREQ(text(&pe, 2, true), "<NA>");
-    /* An empty parameter: <NA>, buffers NULL (spec §6). */
+    /* An empty parameter: NULL, except strings, which are <NA> (libsinsp's
+     * get_param_as_str; sysdig 0.29.3 also prints bind's empty addr as
+     * addr=NULL, bencer_troubleshooting__capture.scap). */
     ev_init(&b, PPME_SOCKET_CONNECT_X);
     add_i64(&b, 0);
     add(&b, "", 0);
     STREQ(args(&pe), "res=0 tuple=NULL");
+    ev_init(&b, PPME_SOCKET_BIND_X);
+    add_i64(&b, 0);
+    add(&b, "", 0);
+    STREQ(args(&pe), "res=0 addr=NULL");
+    ev_init(&b, PPME_SYSCALL_OPEN_X);
+    add_i64(&b, 3);
+    add(&b, "", 0);
+    add(&b, "", 0);
+    STREQ(text(&pe, 1, false), "<NA>");
+    STREQ(text(&pe, 2, true), "NULL");
     const uint8_t *p;
     uint32_t len;
     enum ppm_param_type t;
