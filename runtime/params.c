@@ -420,10 +420,13 @@ static void put_ipv6(struct out *o, const uint8_t *a)
         puts_(o, s);
 }
 
+/* IPv4-mapped as libsinsp decides it: ::ffff:a.b.c.d, and also the
+ * all-zero address, which it takes for 0.0.0.0 (sinsp_utils). */
 static bool v4_mapped(const uint8_t *a)
 {
     static const uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    return !memcmp(a, prefix, sizeof(prefix));
+    static const uint8_t zero[16] = {0};
+    return !memcmp(a, prefix, sizeof(prefix)) || !memcmp(a, zero, sizeof(zero));
 }
 
 static void put_port(struct out *o, const uint8_t *p)
