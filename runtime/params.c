@@ -363,6 +363,15 @@ static void put_ipv6(struct out *o, const uint8_t *a)
         puts_(o, s);
 }
 
+/* IPv4-mapped as libsinsp's tuple rendering decides it: ::ffff:a.b.c.d
+ * (fc_ip_v4_mapped), and also the all-zero address, which it takes for
+ * 0.0.0.0 (sinsp_utils). */
+static bool v4_mapped(const uint8_t *a)
+{
+    static const uint8_t zero[16] = {0};
+    return fc_ip_v4_mapped(a) || !memcmp(a, zero, sizeof(zero));
+}
+
 static void put_port(struct out *o, const uint8_t *p)
 {
     putf(o, ":%u", (unsigned)rd_int(p, 2, false));
@@ -427,7 +436,7 @@ static void socktuple_text(struct out *o, const uint8_t *p, uint32_t len)
     case 10:
         if (len != 37)
             puts_(o, "INVALID IPv6");
-        else if (fc_ip_v4_mapped(p + 1) && fc_ip_v4_mapped(p + 19))
+        else if (v4_mapped(p + 1) && v4_mapped(p + 19))
             /* Both ends IPv4-mapped: shown as an IPv4 tuple, as the fd would be. */
             put_pair(o, false, p + 13, p + 31);
         else
@@ -570,9 +579,12 @@ static void put_fdlist(struct out *o, const struct fc_pevent *pe, const struct p
     }
 }
 
+/* libsinsp renders every empty parameter "NULL", except the string types,
+ * whose empty values it turns into "<NA>" when it loads the parameters
+ * (sysdig 0.29.3 agrees, e.g. bind's empty addr). */
 static bool is_null_type(enum ppm_param_type t)
 {
-    return t == PT_BYTEBUF || t == PT_SOCKTUPLE || t == PT_FDLIST || t == PT_CHARBUFARRAY;
+    return t != PT_CHARBUF && t != PT_FSPATH && t != PT_FSRELPATH;
 }
 
 static void render_plain(struct out *o, const struct fc_pevent *pe, const struct param *pp)
@@ -818,8 +830,11 @@ static void render(struct out *o, const struct fc_pevent *pe, uint32_t idx, bool
 {
     struct param pp;
     if (!param_at(pe->ev, idx, &pp)) {
+        /* a parameter the event does not carry at all (an older layout)
+         * has no value; one it carries empty follows is_null_type */
         const struct ev_param *sp = schema(pe->ev, idx);
-        puts_(o, sp && is_null_type(sp->type) ? "NULL" : "<NA>");
+        bool carried = idx < pe->ev->nparams && idx < SCAP_MAX_PARAMS;
+        puts_(o, sp && carried && is_null_type(sp->type) ? "NULL" : "<NA>");
         return;
     }
     if (resolved && has_resolved(pe, idx, &pp))

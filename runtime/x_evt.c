@@ -878,8 +878,13 @@ bool fc_x_evt(const struct fc_ctx *c, const struct fc_pevent *pe, const struct f
         enum ppm_param_type t;
         const uint8_t *p;
         uint32_t len;
-        if (idx < 0 || !fc_param_get(ev, (uint32_t)idx, &t, &p, &len))
+        if (idx < 0 || (uint32_t)idx >= ev->nparams)
             return false;
+        /* An empty data parameter the event carries (a read that returned
+         * nothing) is an empty buffer, present: libsinsp hands comparisons
+         * the parameter's zero bytes rather than no value. */
+        if (!fc_param_get(ev, (uint32_t)idx, &t, &p, &len))
+            return fc_xv_str(out, "", 0);
         return fc_xv_str(out, (const char *)p, len);
     }
     case FC_F_EVT_BUFLEN:

@@ -27,6 +27,7 @@ SD_TMP=$(mktemp -d)
 trap 'rm -rf "$SD_TMP"' EXIT
 mapfile -t fields < <(grep -v '^#' "$dir/fields.txt" | grep -v '^$')
 fmt=$(sd_format "${fields[@]}")
+SD_TRIM_FIELDS=$(sd_trim_fields "${fields[@]}")
 { printf '%s\n' "${fields[@]}"; echo "@row"; } >"$SD_TMP/items"
 : >"$SD_TMP/mismatches"
 fail=0 ncap=0 nrows=0

@@ -34,13 +34,80 @@ sd_rows() {
 }
 
 # sd_sysdig CAPTURE FORMAT [CONDITION] > rows; sysdig's status is returned.
+# Oracle normalisations (differences of the sysdig command line, not of
+# libsinsp):
+# - -v: without it the sysdig CLI cuts every data buffer it prints (evt.buffer,
+#   evt.arg.data, evt.args) to 80 characters ending in "..."; libsinsp itself
+#   does not cut them (its output length limit is 0 unless a tool sets one, as
+#   Falco does not). -v's summary goes to stderr.
+# - evt.args / evt.info: the 2022 libsinsp ends them with the space that
+#   follows every parameter; current libsinsp drops that last space
+#   (sinsp_filtercheck_event.cpp, TYPE_ARGS). One trailing space is removed
+#   from sysdig's value of these two fields (SD_TRIM_FIELDS: their 1-based
+#   positions among the printed fields). In the same two fields:
+#   - an empty buffer parameter (data, args, env, cgroups: the PT_BYTEBUF
+#     names of these events), which the 2022 libsinsp printed as nothing, is
+#     "NULL" in current libsinsp (event.cpp, get_param_as_str: an empty
+#     parameter renders NULL), so sysdig's "data=" becomes "data=NULL";
+#   - mmap/mmap2 exits: res was PT_UINT64 printed in hex in the 2022 schema;
+#     it is PT_ERRNO now (spec/events.tsv), which libsinsp prints in decimal,
+#     so a leading "res=HEX" of these events is converted to decimal (only
+#     addresses below 2^53, which awk holds exactly; others stay as printed).
 sd_sysdig() {
     local cap=$1 fmt=$2
     shift 2
-    TZ=UTC LC_ALL=C "${SYSDIG:-sysdig}" -r "$cap" -p "$fmt" "$@" >"$SD_TMP/raw.sysdig" 2>"$SD_TMP/err.sysdig"
+    TZ=UTC LC_ALL=C "${SYSDIG:-sysdig}" -v -r "$cap" -p "$fmt" "$@" >"$SD_TMP/raw.sysdig" 2>"$SD_TMP/err.sysdig"
     local rc=$?
-    sd_rows <"$SD_TMP/raw.sysdig"
+    sd_rows <"$SD_TMP/raw.sysdig" | sd_trim_args
     return $rc
+}
+
+# sd_trim_fields FIELD...: the value of SD_TRIM_FIELDS for these fields.
+sd_trim_fields() {
+    local i=0 f out=
+    for f in "$@"; do
+        i=$((i + 1))
+        case $f in evt.args | evt.info) out+="$i " ;; esac
+    done
+    printf '%s' "$out"
+}
+
+# sd_trim_args < rows > rows: drop one trailing space of the fields listed
+# in SD_TRIM_FIELDS (column 1 is the key, so field i is column i + 1).
+sd_trim_args() {
+    if [ -z "${SD_TRIM_FIELDS:-}" ]; then
+        cat
+        return
+    fi
+    LC_ALL=C awk -F'\t' -v OFS='\t' -v cols="$SD_TRIM_FIELDS" '
+        BEGIN { n = split(cols, c, " "); nb = split("data data:tuple args:tid env env:tty cgroups:env", bufs, " ") }
+        function hex2dec(h,   i, v) {
+            v = 0
+            for (i = 1; i <= length(h); i++) v = v * 16 + index("0123456789ABCDEF", substr(h, i, 1)) - 1
+            return sprintf("%.0f", v)
+        }
+        {
+            mmapx = $1 ~ /^[0-9]+:[0-9]+:mmap2?:</
+            for (i = 1; i <= n; i++) {
+                k = c[i] + 1
+                sub(/ $/, "", $k)
+                # only where the next parameter (or the end) follows
+                # directly: a buffer may itself start with a space
+                for (j = 1; j <= nb; j++) {
+                    split(bufs[j], bn, ":")
+                    if (bn[2] == "") {
+                        if ($k ~ (" " bn[1] "=$")) $k = $k "NULL"
+                    } else
+                        sub(" " bn[1] "= " bn[2] "=", " " bn[1] "=NULL " bn[2] "=", $k)
+                }
+                if (mmapx && match($k, /^res=[0-9A-F]+( |$)/) && RLENGTH <= 18) {
+                    h = substr($k, 5, RLENGTH - 4)
+                    sub(/ $/, "", h)
+                    $k = "res=" hex2dec(h) substr($k, 5 + length(h))
+                }
+            }
+            print
+        }'
 }
 
 # sd_ours FALCOC CAPTURE FORMAT [CONDITION] > rows; falcoc's status is returned.

@@ -148,6 +148,9 @@ static const struct want wants[] = {
     {1189, "evt.category", "net"},
     {1189, "evt.arg.tuple",
      "2600:1f18:262c:6542:9aa6:df7a:9a47:d29e:40251->2001:4860:4860::8888:53"},
+    /* sysdig 1081: read < res=0 data= (an empty buffer is a present, empty value) */
+    {1081, "evt.buffer", ""},
+    {1081, "evt.rawres", "0"},
     {1273, "evt.res", "EINPROGRESS"},
     {1273, "evt.rawres", "-115"},
     {1273, "evt.failed", "true"},

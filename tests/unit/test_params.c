@@ -108,6 +108,13 @@ static void test_sockets(void)
                       0x02, 0,    0,    0,    0,    0,    0,    0x20, 0x04, 80,   0};
     fc_socktuple_text(t6, sizeof(t6), buf, sizeof(buf));
     STREQ(buf, "2600:1f18:262c:6542:9aa6:df7a:9a47:d29e:37140->2607:f8b0:4004:802::2004:80");
+    /* sysdig (bencer_troubleshooting__capture, sendmsg of 1481211699538729189):
+     * tuple=0.0.0.0:53->172.17.0.7:46162 from an IPv6 tuple :: -> ::ffff:172.17.0.7,
+     * the all-zero address counting as IPv4-mapped */
+    uint8_t tz[37] = {10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   0,   0,   0,  0, 0, 0,   53, 0,
+                      0,  0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 172, 17, 0, 7, 180, 82};
+    fc_socktuple_text(tz, sizeof(tz), buf, sizeof(buf));
+    STREQ(buf, "0.0.0.0:53->172.17.0.7:21172");
     /* sysdig (libs__single_ipv6_conn 1143): tuple=0->ffff94dc817b9400 /var/run/nscd/socket */
     uint8_t tu[64] = {1, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x94, 0x7b, 0x81, 0xdc, 0x94, 0xff, 0xff};
     memcpy(tu + 17, "/var/run/nscd/socket", 21);
@@ -173,11 +180,23 @@ static void test_events(void)
     add(&b, "\x01\x10", 2);
     CHECK(!fc_param_int(&b.ev, 2, &v), "short flags");
     STREQ(text(&pe, 2, true), "<NA>");
-    /* An empty parameter: <NA>, buffers NULL (spec §6). */
+    /* An empty parameter: NULL, except strings, which are <NA> (libsinsp's
+     * get_param_as_str; sysdig 0.29.3 also prints bind's empty addr as
+     * addr=NULL, bencer_troubleshooting__capture.scap). */
     ev_init(&b, PPME_SOCKET_CONNECT_X);
     add_i64(&b, 0);
     add(&b, "", 0);
     STREQ(args(&pe), "res=0 tuple=NULL");
+    ev_init(&b, PPME_SOCKET_BIND_X);
+    add_i64(&b, 0);
+    add(&b, "", 0);
+    STREQ(args(&pe), "res=0 addr=NULL");
+    ev_init(&b, PPME_SYSCALL_OPEN_X);
+    add_i64(&b, 3);
+    add(&b, "", 0);
+    add(&b, "", 0);
+    STREQ(text(&pe, 1, false), "<NA>");
+    STREQ(text(&pe, 2, true), "NULL");
     const uint8_t *p;
     uint32_t len;
     enum ppm_param_type t;
