@@ -11,8 +11,8 @@
  * Rendering follows libsinsp's value-to-text conversion: integers in
  * decimal at their type's width, FMT_HEX as upper-case hex, FMT_10_PADDED_DEC
  * zero-padded to 9 digits, doubles with one decimal, buffers with bytes
- * that are not printable ASCII as '.' (at most 1021 of them past 1022, as
- * libsinsp's fixed storage cuts them). Nothing is allocated per event once
+ * that are not printable ASCII as '.', whole (sysdig prints every byte of
+ * a 1480-byte evt.buffer in the corpus). Nothing is allocated per event once
  * the output buffer has reached its working size.
  */
 #include "fc_format.h"
@@ -126,15 +126,8 @@ static bool put_num(struct fc_fmt_buf *b, uint32_t type, uint32_t ff, uint64_t n
     return put(b, p, (size_t)(end - p));
 }
 
-/* libsinsp renders buffers into 1024 bytes of storage: up to 1022 bytes
- * fit, a longer buffer keeps 1021. */
-#define BUF_FITS 1022u
-#define BUF_CUT 1021u
-
 static bool put_bytes(struct fc_fmt_buf *b, const char *p, size_t n)
 {
-    if (n > BUF_FITS)
-        n = BUF_CUT;
     if (!reserve(b, n))
         return false;
     fc_text_dots(b->p + b->len, (const uint8_t *)p, n);
