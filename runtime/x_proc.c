@@ -654,7 +654,10 @@ bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
     case FC_F_PROC_PCMDLINE:
         return attr_value(c, pe, ancestor(pe, t, 1), AT_CMDLINE, out);
     case FC_F_PROC_PPID:
-        return attr_value(c, pe, ancestor(pe, t, 1), AT_PID, out);
+        /* the main thread's ptid as stored, not the pid of the entry it
+         * names: after a clone by a non-main thread it is that thread's
+         * tid (libsinsp's TYPE_PPID, sinsp_filtercheck_thread.cpp) */
+        return (m = main_of(pe, t)) && put_xid(out, m->ptid);
     case FC_F_PROC_PPID_DURATION:
         p = ancestor(pe, t, 1);
         return p && p->clone_ts && put_int(out, (int64_t)(pe->ev->ts - p->clone_ts));

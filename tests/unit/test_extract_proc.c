@@ -419,6 +419,7 @@ static void test_main_thread(void)
     EXPECT("proc.cwd", "<NA>");
     EXPECT("proc.env", "<NA>");
     EXPECT("proc.fdlimit", "<NA>");
+    EXPECT("proc.ppid", "<NA>"); /* read from the main thread */
     EXPECT("proc.aname[0]", "<NA>");
     EXPECT("proc.name", "worker");
     CHECK(count("proc.aname") == 0, "no main thread, no ancestors");
@@ -460,10 +461,13 @@ static void test_indexed_ancestors(void)
     EXPECT("proc.pname", "bash");
     EXPECT("proc.aname[2]", "sshd");
     EXPECT("proc.pvpid", "200"); /* the entry ptid names, as it is */
+    /* proc.ppid is the main thread's ptid as stored: the creating thread's
+     * tid, not bash's pid (libsinsp TYPE_PPID; sysdig agrees) */
+    EXPECT("proc.ppid", "201");
 
     on(1);
     EXPECT("proc.pname", "<NA>");
-    EXPECT("proc.ppid", "<NA>");
+    EXPECT("proc.ppid", "0"); /* the stored ptid, even with no entry behind it */
     EXPECT("proc.ppid.duration", "<NA>");
 }
 
@@ -780,6 +784,11 @@ static void test_captures(void)
     static const struct want group[] = {{"proc.nthreads", "2"}, {"proc.nchilds", "1"}};
     check_capture("libs__curl_google.scap", 1534527348518907131ull, 17498, group,
                   sizeof(group) / sizeof(group[0]), "proc.aname", 5);
+    /* hyperkube's clone exit: its main thread's ptid is 3932 (a thread of
+     * the parent process, whose pid differs); sysdig prints 3932 too */
+    static const struct want kube[] = {{"proc.ppid", "3932"}, {"proc.name", "hyperkube"}};
+    check_capture("bencer_troubleshooting__capture.scap", 1481211700057101592ull, 22371, kube,
+                  sizeof(kube) / sizeof(kube[0]), "proc.pid", 1);
     static const struct want ls[] = {
         {"proc.name", "ls"},
         {"proc.pname", "bash"},
