@@ -424,8 +424,10 @@ static bool in_child_pidns(const struct fc_thread *t)
 
 /* The leader of t's session or process group (§2.8): the entry whose tid
  * is the id when the id is a host value; otherwise (or when that entry is
- * gone) the farthest unbroken run of ancestors sharing the id. NULL when
- * nothing matches, which the fields show as an empty string. */
+ * gone) the farthest unbroken run of ancestors sharing the id, and t itself
+ * when its parent already differs (libsinsp starts the search from the
+ * event's thread, sinsp_filtercheck_thread.cpp TYPE_SNAME/TYPE_VPGID_NAME;
+ * sysdig 0.29 agrees). */
 static const struct fc_thread *leader_of(const struct fc_pevent *pe, const struct fc_thread *t,
                                          enum leader_id which)
 {
@@ -435,7 +437,7 @@ static const struct fc_thread *leader_of(const struct fc_pevent *pe, const struc
         if (l)
             return l;
     }
-    const struct fc_thread *best = NULL, *a;
+    const struct fc_thread *best = t, *a;
     struct walk w = walk_above(pe, t);
     while ((a = walk_next(&w)) && leader_id_of(a, which) == id)
         best = a;
@@ -445,8 +447,7 @@ static const struct fc_thread *leader_of(const struct fc_pevent *pe, const struc
 static bool x_leader(const struct fc_ctx *c, const struct fc_pevent *pe, const struct fc_thread *t,
                      enum leader_id which, enum attr a, struct fc_xv *out)
 {
-    const struct fc_thread *l = leader_of(pe, t, which);
-    return l ? attr_value(c, pe, l, a, out) : put_str(out, "", 0);
+    return attr_value(c, pe, leader_of(pe, t, which), a, out);
 }
 
 /* ---- users and groups (§4) ---- */

@@ -543,11 +543,12 @@ static void test_leaders(void)
     EXPECT("proc.sid", "1");
     EXPECT("proc.sname", "init");
     EXPECT("proc.vpid", "5");
-    /* the parent's sid differs: present but empty */
+    /* the parent's sid differs: the process leads its own session
+     * (libsinsp starts from the event's thread; sysdig agrees) */
     on(610);
-    EXPECT("proc.sname", "");
-    EXPECT("proc.vpgid.name", "");      /* a namespace id: never looked up directly */
-    EXPECT("proc.pgid.name", "leader"); /* a host id: found in the table */
+    EXPECT("proc.sname", "leader");
+    EXPECT("proc.vpgid.name", "leader"); /* a namespace id: never looked up directly */
+    EXPECT("proc.pgid.name", "leader");  /* a host id: found in the table */
 }
 
 static void test_users(void)
@@ -789,6 +790,11 @@ static void test_captures(void)
     static const struct want kube[] = {{"proc.ppid", "3932"}, {"proc.name", "hyperkube"}};
     check_capture("bencer_troubleshooting__capture.scap", 1481211700057101592ull, 22371, kube,
                   sizeof(kube) / sizeof(kube[0]), "proc.pid", 1);
+    /* a mysqld thread whose session id names no entry and whose parent
+     * is in another session: the process itself (sysdig says mysqld too) */
+    static const struct want mysqld[] = {{"proc.sid", "24995"}, {"proc.sname", "mysqld"}};
+    check_capture("bencer__example4_example4-1.scap", 1512426387466745343ull, 25264, mysqld,
+                  sizeof(mysqld) / sizeof(mysqld[0]), "proc.pid", 1);
     static const struct want ls[] = {
         {"proc.name", "ls"},
         {"proc.pname", "bash"},
