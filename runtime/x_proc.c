@@ -417,9 +417,11 @@ static int64_t leader_id_of(const struct fc_thread *t, enum leader_id which)
     return which == LD_SID ? t->sid : which == LD_VPGID ? t->vpgid : t->pgid;
 }
 
+/* An unknown vtid (-1, old captures) does not count as another namespace
+ * (libsinsp's is_in_pid_namespace). */
 static bool in_child_pidns(const struct fc_thread *t)
 {
-    return (t->flags & FC_CL_CHILD_IN_PIDNS) || t->tid != t->vtid;
+    return (t->flags & FC_CL_CHILD_IN_PIDNS) || (t->tid != t->vtid && t->vtid >= 0);
 }
 
 /* The leader of t's session or process group (§2.8): the entry whose tid

@@ -233,6 +233,9 @@ static void build(void)
     t->container_id = str("c1");
     t->uid = 0;
     t->gid = 33;
+    t = add(620, 620, 1, "oldcap"); /* vtid unknown, as in old captures */
+    t->vtid = t->vpid = -1;
+    t->sid = 200;
     t = add(610, 610, 599, "leader");
     t->vtid = t->vpid = 9;
     t->sid = 3;
@@ -549,6 +552,9 @@ static void test_leaders(void)
     EXPECT("proc.sname", "leader");
     EXPECT("proc.vpgid.name", "leader"); /* a namespace id: never looked up directly */
     EXPECT("proc.pgid.name", "leader");  /* a host id: found in the table */
+    /* an unknown vtid is not another namespace: the host entry is used */
+    on(620);
+    EXPECT("proc.sname", "bash");
 }
 
 static void test_users(void)
