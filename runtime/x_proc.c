@@ -95,17 +95,24 @@ static bool items_next(struct items *it, const char **p, uint32_t *len)
 }
 
 /* The items joined by single spaces, written to dst when it is not NULL;
- * returns the length either way. Environments leave their empty items out
- * (programs that rewrite their environ area, like nginx, leave many). */
-static uint32_t join_items(const struct fc_sb *s, bool skip_empty, char *dst)
+ * returns the length either way. An environment ends at its last non-empty
+ * item: libsinsp's set_env stops where only NULs remain, but keeps empty
+ * items before that (programs that rewrite their environ area, like nginx,
+ * leave many, each shown as one more space). */
+static uint32_t join_items(const struct fc_sb *s, bool drop_empty_tail, char *dst)
 {
     struct items it = items_of(s);
     const char *p;
-    uint32_t n, len = 0;
+    uint32_t n, len = 0, keep = UINT32_MAX;
+    if (drop_empty_tail) {
+        keep = 0;
+        for (uint32_t k = 1; items_next(&it, &p, &n); k++)
+            if (n)
+                keep = k;
+        it = items_of(s);
+    }
     bool first = true;
-    while (items_next(&it, &p, &n)) {
-        if (skip_empty && !n)
-            continue;
+    for (uint32_t k = 0; k < keep && items_next(&it, &p, &n); k++) {
         if (!first) {
             if (dst)
                 dst[len] = ' ';

@@ -177,7 +177,9 @@ static void build(void)
     t = add(200, 200, 100, "bash");
     t->exe = str("-bash");
     t->exepath = str("/usr/bin/bash");
-    t->env = LIST("\0HOME=/root\0\0X=from-bash\0\0"); /* empty items are left out */
+    /* empty items count (one space each) up to the last non-empty one, as
+     * libsinsp's set_env keeps them until only NULs remain */
+    t->env = LIST("\0HOME=/root\0\0X=from-bash\0\0\0");
     t = add(201, 200, 100, "worker");
     t = add(300, 300, 200, "sh");
     t->sid = 200;
@@ -453,7 +455,7 @@ static void test_indexed_ancestors(void)
     EXPECT("proc.ppid.ts", "700");
     EXPECT("proc.pvpid", "300");
     EXPECT("proc.aenv[0]", "PATH=/usr/bin LANG= C.UTF-8  EMPTY=");
-    EXPECT("proc.aenv[2]", "HOME=/root X=from-bash");
+    EXPECT("proc.aenv[2]", " HOME=/root  X=from-bash");
     EXPECT("proc.aenv[X]", "1"); /* first non-empty, trimmed, self excluded */
     EXPECT("proc.aenv[HOME]", "/root");
     EXPECT("proc.aenv[PATH]", ""); /* only the process itself has it */
@@ -487,7 +489,7 @@ static void test_any_ancestor(void)
     CHECK(!strcmp(val_at("proc.aname", 4), "<NA>"), "past the last ancestor");
     CHECK(!strcmp(val_at("proc.apid", 1), "200"), "apid #1");
     CHECK(!strcmp(val_at("proc.acmdline", 3), "systemd splash"), "acmdline #3");
-    CHECK(!strcmp(val_at("proc.aenv", 1), "HOME=/root X=from-bash"), "aenv #1");
+    CHECK(!strcmp(val_at("proc.aenv", 1), " HOME=/root  X=from-bash"), "aenv #1");
     /* proc.aargs has no any-form: one string of every ancestor's args */
     CHECK(count("proc.aargs") == 1, "aargs is single-valued");
     EXPECT("proc.aargs", "   splash");
@@ -801,6 +803,13 @@ static void test_captures(void)
     static const struct want mysqld[] = {{"proc.sid", "24995"}, {"proc.sname", "mysqld"}};
     check_capture("bencer__example4_example4-1.scap", 1512426387466745343ull, 25264, mysqld,
                   sizeof(mysqld) / sizeof(mysqld[0]), "proc.pid", 1);
+    /* an environ area rewritten with NULs: each empty item before the
+     * last one is one more space (sysdig prints the same 100 spaces) */
+    static char env[112];
+    snprintf(env, sizeof(env), "s/1,pts/2%100s=", "");
+    static const struct want rewritten[] = {{"proc.env", env}};
+    check_capture("bencer__example4_example4-1.scap", 1512426388548246311ull, 19469, rewritten, 1,
+                  "proc.pid", 1);
     static const struct want ls[] = {
         {"proc.name", "ls"},
         {"proc.pname", "bash"},
