@@ -89,17 +89,24 @@ static bool items_next(struct items *it, const char **p, uint32_t *len)
 }
 
 /* The items joined by single spaces, written to dst when it is not NULL;
- * returns the length either way. Environments leave their empty items out
- * (programs that rewrite their environ area, like nginx, leave many). */
-static uint32_t join_items(const struct fc_sb *s, bool skip_empty, char *dst)
+ * returns the length either way. An environment ends at its last non-empty
+ * item: libsinsp's set_env stops where only NULs remain, but keeps empty
+ * items before that (programs that rewrite their environ area, like nginx,
+ * leave many, each shown as one more space). */
+static uint32_t join_items(const struct fc_sb *s, bool drop_empty_tail, char *dst)
 {
     struct items it = items_of(s);
     const char *p;
-    uint32_t n, len = 0;
+    uint32_t n, len = 0, keep = UINT32_MAX;
+    if (drop_empty_tail) {
+        keep = 0;
+        for (uint32_t k = 1; items_next(&it, &p, &n); k++)
+            if (n)
+                keep = k;
+        it = items_of(s);
+    }
     bool first = true;
-    while (items_next(&it, &p, &n)) {
-        if (skip_empty && !n)
-            continue;
+    for (uint32_t k = 0; k < keep && items_next(&it, &p, &n); k++) {
         if (!first) {
             if (dst)
                 dst[len] = ' ';
@@ -411,15 +418,19 @@ static int64_t leader_id_of(const struct fc_thread *t, enum leader_id which)
     return which == LD_SID ? t->sid : which == LD_VPGID ? t->vpgid : t->pgid;
 }
 
+/* An unknown vtid (-1, old captures) does not count as another namespace
+ * (libsinsp's is_in_pid_namespace). */
 static bool in_child_pidns(const struct fc_thread *t)
 {
-    return (t->flags & FC_CL_CHILD_IN_PIDNS) || t->tid != t->vtid;
+    return (t->flags & FC_CL_CHILD_IN_PIDNS) || (t->tid != t->vtid && t->vtid >= 0);
 }
 
 /* The leader of t's session or process group (§2.8): the entry whose tid
  * is the id when the id is a host value; otherwise (or when that entry is
- * gone) the farthest unbroken run of ancestors sharing the id. NULL when
- * nothing matches, which the fields show as an empty string. */
+ * gone) the farthest unbroken run of ancestors sharing the id, and t itself
+ * when its parent already differs (libsinsp starts the search from the
+ * event's thread, sinsp_filtercheck_thread.cpp TYPE_SNAME/TYPE_VPGID_NAME;
+ * sysdig 0.29 agrees). */
 static const struct fc_thread *leader_of(const struct fc_pevent *pe, const struct fc_thread *t,
                                          enum leader_id which)
 {
@@ -429,7 +440,7 @@ static const struct fc_thread *leader_of(const struct fc_pevent *pe, const struc
         if (l)
             return l;
     }
-    const struct fc_thread *best = NULL, *a;
+    const struct fc_thread *best = t, *a;
     struct walk w = walk_above(pe, t);
     while ((a = walk_next(&w)) && leader_id_of(a, which) == id)
         best = a;
@@ -439,8 +450,7 @@ static const struct fc_thread *leader_of(const struct fc_pevent *pe, const struc
 static bool x_leader(const struct fc_ctx *c, const struct fc_pevent *pe, const struct fc_thread *t,
                      enum leader_id which, enum attr a, struct fc_xv *out)
 {
-    const struct fc_thread *l = leader_of(pe, t, which);
-    return l ? attr_value(c, pe, l, a, out) : put_str(out, "", 0);
+    return attr_value(c, pe, leader_of(pe, t, which), a, out);
 }
 
 /* ---- users and groups (§4) ---- */
@@ -648,7 +658,10 @@ bool fc_x_proc(const struct fc_ctx *c, const struct fc_pevent *pe, const struct 
     case FC_F_PROC_PCMDLINE:
         return attr_value(c, pe, ancestor(pe, t, 1), AT_CMDLINE, out);
     case FC_F_PROC_PPID:
-        return attr_value(c, pe, ancestor(pe, t, 1), AT_PID, out);
+        /* the main thread's ptid as stored, not the pid of the entry it
+         * names: after a clone by a non-main thread it is that thread's
+         * tid (libsinsp's TYPE_PPID, sinsp_filtercheck_thread.cpp) */
+        return (m = main_of(pe, t)) && put_xid(out, m->ptid);
     case FC_F_PROC_PPID_DURATION:
         p = ancestor(pe, t, 1);
         return p && p->clone_ts && put_int(out, (int64_t)(pe->ev->ts - p->clone_ts));

@@ -177,7 +177,9 @@ static void build(void)
     t = add(200, 200, 100, "bash");
     t->exe = str("-bash");
     t->exepath = str("/usr/bin/bash");
-    t->env = LIST("\0HOME=/root\0\0X=from-bash\0\0"); /* empty items are left out */
+    /* empty items count (one space each) up to the last non-empty one, as
+     * libsinsp's set_env keeps them until only NULs remain */
+    t->env = LIST("\0HOME=/root\0\0X=from-bash\0\0\0");
     t = add(201, 200, 100, "worker");
     t = add(300, 300, 200, "sh");
     t->sid = 200;
@@ -233,6 +235,9 @@ static void build(void)
     t->container_id = str("c1");
     t->uid = 0;
     t->gid = 33;
+    t = add(620, 620, 1, "oldcap"); /* vtid unknown, as in old captures */
+    t->vtid = t->vpid = -1;
+    t->sid = 200;
     t = add(610, 610, 599, "leader");
     t->vtid = t->vpid = 9;
     t->sid = 3;
@@ -410,6 +415,7 @@ static void test_main_thread(void)
     EXPECT("proc.cwd", "<NA>");
     EXPECT("proc.env", "<NA>");
     EXPECT("proc.fdlimit", "<NA>");
+    EXPECT("proc.ppid", "<NA>"); /* read from the main thread */
     EXPECT("proc.aname[0]", "<NA>");
     EXPECT("proc.name", "worker");
     CHECK(count("proc.aname") == 0, "no main thread, no ancestors");
@@ -440,7 +446,7 @@ static void test_indexed_ancestors(void)
     EXPECT("proc.ppid.ts", "700");
     EXPECT("proc.pvpid", "300");
     EXPECT("proc.aenv[0]", "PATH=/usr/bin LANG= C.UTF-8  EMPTY=");
-    EXPECT("proc.aenv[2]", "HOME=/root X=from-bash");
+    EXPECT("proc.aenv[2]", " HOME=/root  X=from-bash");
     EXPECT("proc.aenv[X]", "1"); /* first non-empty, trimmed, self excluded */
     EXPECT("proc.aenv[HOME]", "/root");
     EXPECT("proc.aenv[PATH]", ""); /* only the process itself has it */
@@ -451,10 +457,13 @@ static void test_indexed_ancestors(void)
     EXPECT("proc.pname", "bash");
     EXPECT("proc.aname[2]", "sshd");
     EXPECT("proc.pvpid", "200"); /* the entry ptid names, as it is */
+    /* proc.ppid is the main thread's ptid as stored: the creating thread's
+     * tid, not bash's pid (libsinsp TYPE_PPID; sysdig agrees) */
+    EXPECT("proc.ppid", "201");
 
     on(1);
     EXPECT("proc.pname", "<NA>");
-    EXPECT("proc.ppid", "<NA>");
+    EXPECT("proc.ppid", "0"); /* the stored ptid, even with no entry behind it */
     EXPECT("proc.ppid.duration", "<NA>");
 }
 
@@ -471,7 +480,7 @@ static void test_any_ancestor(void)
     CHECK(!strcmp(val_at("proc.aname", 4), "<NA>"), "past the last ancestor");
     CHECK(!strcmp(val_at("proc.apid", 1), "200"), "apid #1");
     CHECK(!strcmp(val_at("proc.acmdline", 3), "systemd splash"), "acmdline #3");
-    CHECK(!strcmp(val_at("proc.aenv", 1), "HOME=/root X=from-bash"), "aenv #1");
+    CHECK(!strcmp(val_at("proc.aenv", 1), " HOME=/root  X=from-bash"), "aenv #1");
     /* proc.aargs has no any-form: one string of every ancestor's args */
     CHECK(count("proc.aargs") == 1, "aargs is single-valued");
     EXPECT("proc.aargs", "   splash");
@@ -530,11 +539,15 @@ static void test_leaders(void)
     EXPECT("proc.sid", "1");
     EXPECT("proc.sname", "init");
     EXPECT("proc.vpid", "5");
-    /* the parent's sid differs: present but empty */
+    /* the parent's sid differs: the process leads its own session
+     * (libsinsp starts from the event's thread; sysdig agrees) */
     on(610);
-    EXPECT("proc.sname", "");
-    EXPECT("proc.vpgid.name", "");      /* a namespace id: never looked up directly */
-    EXPECT("proc.pgid.name", "leader"); /* a host id: found in the table */
+    EXPECT("proc.sname", "leader");
+    EXPECT("proc.vpgid.name", "leader"); /* a namespace id: never looked up directly */
+    EXPECT("proc.pgid.name", "leader");  /* a host id: found in the table */
+    /* an unknown vtid is not another namespace: the host entry is used */
+    on(620);
+    EXPECT("proc.sname", "bash");
 }
 
 static void test_users(void)
@@ -765,6 +778,23 @@ static void test_captures(void)
     static const struct want group[] = {{"proc.nthreads", "2"}, {"proc.nchilds", "1"}};
     check_capture("libs__curl_google.scap", 1534527348518907131ull, 17498, group,
                   sizeof(group) / sizeof(group[0]), "proc.aname", 5);
+    /* hyperkube's clone exit: its main thread's ptid is 3932 (a thread of
+     * the parent process, whose pid differs); sysdig prints 3932 too */
+    static const struct want kube[] = {{"proc.ppid", "3932"}, {"proc.name", "hyperkube"}};
+    check_capture("bencer_troubleshooting__capture.scap", 1481211700057101592ull, 22371, kube,
+                  sizeof(kube) / sizeof(kube[0]), "proc.pid", 1);
+    /* a mysqld thread whose session id names no entry and whose parent
+     * is in another session: the process itself (sysdig says mysqld too) */
+    static const struct want mysqld[] = {{"proc.sid", "24995"}, {"proc.sname", "mysqld"}};
+    check_capture("bencer__example4_example4-1.scap", 1512426387466745343ull, 25264, mysqld,
+                  sizeof(mysqld) / sizeof(mysqld[0]), "proc.pid", 1);
+    /* an environ area rewritten with NULs: each empty item before the
+     * last one is one more space (sysdig prints the same 100 spaces) */
+    static char env[112];
+    snprintf(env, sizeof(env), "s/1,pts/2%100s=", "");
+    static const struct want rewritten[] = {{"proc.env", env}};
+    check_capture("bencer__example4_example4-1.scap", 1512426388548246311ull, 19469, rewritten, 1,
+                  "proc.pid", 1);
     static const struct want ls[] = {
         {"proc.name", "ls"},
         {"proc.pname", "bash"},
