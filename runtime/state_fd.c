@@ -650,8 +650,10 @@ static void parse_sendrecv(struct fc_state *st, struct thr *t, const struct scap
     bool has = parse_tuple(sp_get(t, ev, SP_TUPLE), &s) && (s.family == 4 || s.family == 6);
     struct fc_fd *f = pe->fd;
     if (!f) {
-        /* a send on an fd never seen: a UDP socket (§3.3) */
-        if (is_read || !has || pe->fdnum < 0)
+        /* a sendto on an fd never seen: a UDP socket (§3.3). libsinsp infers
+         * it for sendto only (infer_sendto_fdinfo), not sendmsg/sendmmsg. */
+        bool sendto = ev->type == PPME_SOCKET_SENDTO_E || ev->type == PPME_SOCKET_SENDTO_X;
+        if (is_read || !has || pe->fdnum < 0 || !sendto)
             return;
         f = new_fd(st, t, pe->fdnum, s.family == 6 ? FC_FD_IPV6_SOCK : FC_FD_IPV4_SOCK, pe);
         if (!f)
