@@ -738,6 +738,26 @@ static void test_synthetic_fds(void)
     CHECK(pe.fd && !strcmp(fc_sb_str(&pe.fd->name), "0.0.0.0:0->10.0.0.9:8443"),
           "connect without a tuple: %s", pe.fd ? fc_sb_str(&pe.fd->name) : "-");
 
+    /* a send on an fd never seen: libsinsp infers a UDP socket for sendto
+     * only (infer_sendto_fdinfo); sendmsg leaves the table alone */
+    uint8_t utup[13] = {2, 10, 0, 0, 1, 0x35, 0x00, 10, 0, 0, 5, 0x35, 0x00};
+    syn_begin(&s, PPME_SOCKET_SENDMSG_X, 200, g_ts += 1000);
+    syn_int(&s, "res", 20);
+    syn_int(&s, "fd", 40);
+    syn_int(&s, "size", 20);
+    syn_put(&s, "tuple", utup, sizeof(utup));
+    feed(st, &s, &pe);
+    CHECK(!pe.fd && pe.fdnum == 40, "sendmsg on an unknown fd creates no entry");
+    syn_begin(&s, PPME_SOCKET_SENDTO_X, 200, g_ts += 1000);
+    syn_int(&s, "res", 20);
+    syn_int(&s, "fd", 41);
+    syn_int(&s, "size", 20);
+    syn_put(&s, "tuple", utup, sizeof(utup));
+    feed(st, &s, &pe);
+    CHECK(pe.fd && pe.fd->type == FC_FD_IPV4_SOCK && pe.fd->l4proto == FC_L4_UDP &&
+              !strcmp(fc_sb_str(&pe.fd->name), "10.0.0.1:53->10.0.0.5:53"),
+          "sendto on an unknown fd: a UDP socket named %s", pe.fd ? fc_sb_str(&pe.fd->name) : "-");
+
     /* pipe: two unnamed FIFOs, the event ends on the second */
     syn_begin(&s, PPME_SYSCALL_PIPE_X, 200, g_ts += 1000);
     syn_int(&s, "res", 0);
