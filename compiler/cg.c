@@ -697,6 +697,13 @@ static LLVMValueRef check(struct cg *g, const struct ast_node *n)
     enum ppm_param_type et;
     if (chk_endpoint_field(n->lhs, &et))
         return endpoints(g, n, et);
+    if (chk_around_field(n->lhs)) {
+        LLVMValueRef v = get(g, fref_of(g, n->lhs, n->lhs->str.s), NULL);
+        struct cond_blk b = if_begin(g, not_null(g, v), "around");
+        LLVMValueRef in = LLVMBuildICmp(g->b, LLVMIntULE, load_field(g, v, 1, g->i64),
+                                        LLVMConstInt(g->i64, chk_around_limit(n->rhs), 0), "");
+        return if_end(g, b, in, c1(g, false));
+    }
     struct chk_type lt;
     char err[256];
     if (!chk_expr_type(n->lhs, &lt, err, sizeof(err))) {

@@ -364,6 +364,19 @@ bool chk_endpoint_field(const struct ast_node *lhs, enum ppm_param_type *t)
     return false;
 }
 
+bool chk_around_field(const struct ast_node *lhs)
+{
+    return lhs->kind == AST_FIELD && !strcmp(lhs->str.s, "evt.around");
+}
+
+uint64_t chk_around_limit(const struct ast_node *c)
+{
+    uint64_t ms = 0;
+    if (!chk_const_num(c, PT_UINT64, &ms))
+        return 0;
+    return ms > UINT64_MAX / 1000000u ? UINT64_MAX : ms * 1000000u;
+}
+
 bool chk_const_num(const struct ast_node *c, enum ppm_param_type t, uint64_t *out)
 {
     return fc_const_num(t, c->str.s, c->str.len, out);
@@ -598,6 +611,10 @@ static bool check_node(const struct ast_node *n, struct xerr *er)
     if (!op_allowed(n->op, n->mod, lt))
         return xfail(er, n, false, "filter error: '%s' operator not supported for %s filters",
                      ast_op_spelling[n->op], kind_word(fc_type_kind(lt.t), lt.list));
+    if (chk_around_field(n->lhs) &&
+        (n->op != AST_OP_EQ || n->mod != AST_MOD_NONE || n->rhs->kind != AST_STR))
+        return xfail(er, n, false,
+                     "filter error: evt.around supports only '=' comparison operator");
     if (n->op == AST_OP_EXISTS)
         return true;
     const struct ast_node *r = n->rhs;

@@ -27,6 +27,11 @@ struct chk_type {
  * end, whether or not the socket has a role yet, as libsinsp compares them;
  * t is the type they compare as. */
 enum { CHK_END_CLIENT = 0, CHK_END_SERVER = 1 };
+/* evt.around[T] = D: true when the event lies within D milliseconds of T.
+ * The field reads the distance |ts - T| in ns; the check is distance <=
+ * D * 1000000 (chk_around_limit, saturated). Only = is allowed. */
+bool chk_around_field(const struct ast_node *lhs);
+uint64_t chk_around_limit(const struct ast_node *c);
 bool chk_endpoint_field(const struct ast_node *lhs, enum ppm_param_type *t);
 /* A numeric or boolean constant (already accepted by checking) as 64 bits,
  * cut to the type's width and sign-extended for signed types. */

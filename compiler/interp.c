@@ -744,6 +744,11 @@ static bool eval_check(struct ev *e, const struct ast_node *n)
     enum ppm_param_type et;
     if (chk_endpoint_field(n->lhs, &et))
         return eval_endpoints(e, n, et);
+    if (chk_around_field(n->lhs)) {
+        struct ivals d;
+        read_field(e, n->lhs, &d);
+        return d.ok && d.v[0].n <= chk_around_limit(n->rhs);
+    }
     struct ivals l;
     eval_expr(e, n->lhs, &l);
     if (!l.ok)

@@ -809,6 +809,10 @@ bool fc_x_evt(const struct fc_ctx *c, const struct fc_pevent *pe, const struct f
         return ok_time(c, out, ts, T_DATETIME_S);
     case FC_F_EVT_RAWTIME:
         return fc_xv_num(out, ts);
+    case FC_F_EVT_AROUND: /* the distance to T; the check compares it (check.h) */
+        if (f->argkind != FC_ARGV_INDEX)
+            return false;
+        return fc_xv_num(out, ts > f->index ? ts - f->index : f->index - ts);
     case FC_F_EVT_RAWTIME_S:
         return fc_xv_num(out, ts / NS);
     case FC_F_EVT_RAWTIME_NS:

@@ -83,6 +83,10 @@ run "$cap" '  evt.type=open and proc.nme=x  '
 [ $rc -eq 1 ] && grep -q '^<condition>:1:19: ' "$tmp/err" && ok ||
     ko "blanks around the condition: exit $rc: $(cat "$tmp/err")"
 
+run "$cap" 'evt.around[1534527348514667033] > 3'
+[ $rc -eq 1 ] && grep -q "^<condition>:1:1: .*evt.around supports only '='" "$tmp/err" && ok ||
+    ko "evt.around with another operator than =: exit $rc: $(cat "$tmp/err")"
+
 # Macros and lists of a rules file (-r); its own rules never match.
 rules=$shared/corpus/rules/falco_rules.yaml
 run "$cap" -r "$rules" 'spawned_process and evt.num = 0' -p '%evt.num'
@@ -124,6 +128,10 @@ if command -v sysdig >/dev/null && has_values; then
     }
     cmp_sysdig "$cap" '*%evt.num %evt.type %evt.dir %proc.name' 'evt.type=execve'
     cmp_sysdig "$cap" '%evt.num %fd.name' 'evt.type in (open,openat) and evt.dir=<'
+    # evt.around[T] = D: the events within D ms of T (an event of this capture)
+    for d in 0 1 5; do
+        cmp_sysdig "$cap" '%evt.num %evt.rawtime' "evt.around[1534527348514667033] = $d"
+    done
     cmp_sysdig "$caps/falco__psp_run_as_user_0_container.scap" '*%evt.num %proc.name %fd.name' \
         'evt.type in (open,openat) and evt.dir=< and fd.name startswith /etc'
 else
