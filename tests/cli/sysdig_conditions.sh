@@ -27,14 +27,7 @@ export SD_KNOWN=$known
 jobs=${SYSDIFF_JOBS:-2}
 sysdig=${SYSDIG:-sysdig}
 
-if ! command -v "$sysdig" >/dev/null; then
-    echo "FAIL: sysdig is not installed (scripts/install-deps.sh installs it)"
-    exit 1
-fi
-if ! sd_has_filter "$falcoc"; then
-    echo "SKIP: this falcoc has no filter command yet; nothing compared"
-    exit 0
-fi
+sd_require "$falcoc"
 
 SD_TMP=$(mktemp -d)
 trap 'rm -rf "$SD_TMP"' EXIT

@@ -120,9 +120,17 @@ sd_ours() {
     return $rc
 }
 
-# sd_has_filter FALCOC: does this falcoc have the filter command?
-sd_has_filter() {
-    grep -qE '^ +filter ' < <("$1" 2>&1)
+# sd_require FALCOC: both tools are there, or the test fails (exit 1): a
+# comparison that cannot run must not pass.
+sd_require() {
+    if ! command -v "${SYSDIG:-sysdig}" >/dev/null; then
+        echo "FAIL: sysdig is not installed (scripts/install-deps.sh installs it)"
+        exit 1
+    fi
+    if ! grep -qE '^ +filter ' < <("$1" 2>&1); then
+        echo "FAIL: $1 has no filter command"
+        exit 1
+    fi
 }
 
 # sd_captures SHARED KNOWN: the corpus captures, minus the ones the known
