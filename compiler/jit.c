@@ -34,11 +34,17 @@ void jit_init_llvm(void)
     static bool done;
     if (done)
         return;
-    /* Every target: `falcoc compile --target` cross-compiles. */
-    LLVMInitializeAllTargetInfos();
-    LLVMInitializeAllTargets();
-    LLVMInitializeAllTargetMCs();
-    LLVMInitializeAllAsmPrinters();
+    /* The two architectures falcod runs on, whichever this host is:
+     * `falcoc compile --target` cross-compiles between them. The module links
+     * only these targets (compiler/CMakeLists.txt). */
+    LLVMInitializeX86TargetInfo();
+    LLVMInitializeX86Target();
+    LLVMInitializeX86TargetMC();
+    LLVMInitializeX86AsmPrinter();
+    LLVMInitializeAArch64TargetInfo();
+    LLVMInitializeAArch64Target();
+    LLVMInitializeAArch64TargetMC();
+    LLVMInitializeAArch64AsmPrinter();
     done = true;
 }
 

@@ -6,8 +6,10 @@
  * each section (SHB, MI, PL v1-v9, FDL v1/v2, IL v1/v2, UL v1/v2) and the
  * events of EV/EVF v1, EV/EVF v2 and their _LARGE variants, one at a time.
  *
- * Layers: a byte source (plain memory, buffered read(2), or zlib inflate
- * over either, several gzip members in a row) → blocks (header, body,
+ * Layers: a byte source (plain memory, buffered read(2), or gzip: a whole
+ * capture of bounded size is inflated at once by libdeflate, anything else,
+ * damaged members included, is streamed through zlib; several members in a
+ * row either way) → blocks (header, body,
  * trailer; the body lands in one growable buffer that is reused for every
  * event) → metadata parsers (bodies are copied once per section so strings
  * can point into them) and the event decoder (pointers into the buffer).
@@ -33,10 +35,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -44,12 +49,15 @@
 
 #define SHB_MAGIC 0x1A2B3C4Du
 #define SHB_MAGIC_SWAPPED 0x4D3C2B1Au
-#define MAX_EVENT_BLOCK 65536u  /* body bytes of a non-large event block */
-#define IN_CAP (256u * 1024u)   /* read(2) buffer for files */
-#define ZOUT_CAP (256u * 1024u) /* inflate output buffer */
-#define MEM_CHUNK (1u << 30)    /* zlib's avail_in is 32-bit */
-#define PATH_MAX_LEN 1024u      /* SCAP_MAX_PATH_SIZE */
-#define ARGS_MAX_LEN 4096u      /* SCAP_MAX_ARGS_SIZE */
+#define MAX_EVENT_BLOCK 65536u     /* body bytes of a non-large event block */
+#define IN_CAP (256u * 1024u)      /* read(2) buffer for files */
+#define ZOUT_CAP (256u * 1024u)    /* inflate output buffer */
+#define MEM_CHUNK (1u << 30)       /* zlib's avail_in is 32-bit */
+#define WHOLE_IN_MAX (64u << 20)   /* gzip inputs inflated in one piece ... */
+#define WHOLE_OUT_MAX (512u << 20) /* ... when they inflate to at most this */
+#define DEFLATE_MAX_RATIO 1032u    /* one compressed byte makes at most this many */
+#define PATH_MAX_LEN 1024u         /* SCAP_MAX_PATH_SIZE */
+#define ARGS_MAX_LEN 4096u         /* SCAP_MAX_ARGS_SIZE */
 #define USER_MAX_LEN 256u
 
 struct vec {
@@ -81,7 +89,8 @@ struct scap_reader {
     uint8_t *zout; /* inflated bytes (ZOUT_CAP) */
     const uint8_t *zo_p;
     size_t zo_n;
-    int gz_err; /* raised once zout is drained */
+    int gz_err;     /* raised once zout is drained */
+    uint8_t *whole; /* a capture inflated in one piece; mem points here */
     int src_err;
     char src_msg[96];
     uint64_t off; /* uncompressed bytes delivered */
@@ -277,6 +286,104 @@ static void src_fail(struct scap_reader *r, int code, const char *what)
         r->src_err = code;
         snprintf(r->src_msg, sizeof(r->src_msg), "gzip: %s", what);
     }
+}
+
+/* Inflate every gzip member of IN at once into a new buffer (*out_len
+ * bytes). libdeflate does this about twice as fast as zlib streams it, and
+ * its whole-buffer interface is why the size is bounded. NULL when any member
+ * fails to decode or the output passes WHOLE_OUT_MAX: the caller then streams
+ * the same input through zlib, which delivers the bytes before the damage
+ * and then the error. */
+static uint8_t *gz_whole(const uint8_t *in, size_t len, size_t *out_len)
+{
+    struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+    if (!d)
+        return NULL;
+    /* A single member's trailer holds its exact size (mod 2^32); trust it
+     * only as far as DEFLATE's ratio allows, and grow if members follow. */
+    size_t cap = len >= 4 ? ld32(in + len - 4) : 0;
+    if (cap / DEFLATE_MAX_RATIO > len)
+        cap = len * DEFLATE_MAX_RATIO;
+    if (cap > WHOLE_OUT_MAX)
+        cap = WHOLE_OUT_MAX;
+    if (cap < 4096)
+        cap = 4096;
+    cap = (cap + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
+    uint8_t *out = aligned_alloc(2u << 20, cap);
+    if (out)
+        madvise(out, cap, MADV_HUGEPAGE);
+    size_t pos = 0, n = 0;
+    while (out) {
+        size_t used = 0, got = 0;
+        enum libdeflate_result rc =
+            libdeflate_gzip_decompress_ex(d, in + pos, len - pos, out + n, cap - n, &used, &got);
+        if (rc == LIBDEFLATE_INSUFFICIENT_SPACE && cap < WHOLE_OUT_MAX) {
+            cap = cap > WHOLE_OUT_MAX / 2 ? WHOLE_OUT_MAX : cap * 2;
+            uint8_t *no = realloc(out, cap);
+            if (!no)
+                break;
+            out = no;
+            continue;
+        }
+        if (rc != LIBDEFLATE_SUCCESS)
+            break;
+        pos += used;
+        n += got;
+        /* Bytes after a member that are not another member are ignored. */
+        if (len - pos < 2 || in[pos] != 0x1f || in[pos + 1] != 0x8b) {
+            libdeflate_free_decompressor(d);
+            *out_len = n;
+            return out;
+        }
+    }
+    libdeflate_free_decompressor(d);
+    free(out);
+    return NULL;
+}
+
+/* Switch a gzip source to memory holding the whole inflated capture when
+ * the input is small enough and decodes cleanly. A file is read with
+ * pread(2), so on failure the reader is left exactly as it was. */
+static bool gz_try_whole(struct scap_reader *r)
+{
+    uint8_t *file = NULL;
+    const uint8_t *in = r->mem;
+    size_t len = r->mem_len;
+    if (!r->mem) {
+        struct stat st;
+        if (fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+            (uint64_t)st.st_size > WHOLE_IN_MAX)
+            return false;
+        len = (size_t)st.st_size;
+        file = malloc(len);
+        size_t got = 0;
+        while (file && got < len) {
+            ssize_t k = pread(r->fd, file + got, len - got, (off_t)got);
+            if (k <= 0 && !(k < 0 && errno == EINTR))
+                break;
+            if (k > 0)
+                got += (size_t)k;
+        }
+        if (got < len) {
+            free(file);
+            return false;
+        }
+        in = file;
+    } else if (len > WHOLE_IN_MAX) {
+        return false;
+    }
+    size_t n = 0;
+    uint8_t *out = gz_whole(in, len, &n);
+    free(file);
+    if (!out)
+        return false;
+    r->whole = out;
+    r->mem = out;
+    r->mem_len = n;
+    r->mem_pos = 0;
+    r->in_p = out;
+    r->in_n = 0;
+    return true;
 }
 
 /* Inflate the next stretch of output into zout. Output produced before a
@@ -1164,7 +1271,7 @@ static struct scap_reader *open_common(struct scap_reader *r, int *err)
         ;
     if (r->src_err) {
         rc = fail(r, r->src_err, false, "%s", r->src_msg);
-    } else if (r->in_n >= 2 && r->in_p[0] == 0x1f && r->in_p[1] == 0x8b) {
+    } else if (r->in_n >= 2 && r->in_p[0] == 0x1f && r->in_p[1] == 0x8b && !gz_try_whole(r)) {
         r->gz = true;
         r->zout = malloc(ZOUT_CAP);
         if (!r->zout || inflateInit2(&r->zs, 15 + 16) != Z_OK)
@@ -1221,6 +1328,7 @@ void scap_close(struct scap_reader *r)
     meta_free(&r->meta);
     free(r->in);
     free(r->zout);
+    free(r->whole);
     free(r->buf);
     free(r);
 }
