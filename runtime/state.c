@@ -2070,14 +2070,17 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
             save_enter(t, ev);
     }
 
-    const char *name_before = pe->fd ? fc_sb_str(&pe->fd->name) : NULL;
-    uint32_t len_before = pe->fd ? pe->fd->name.len : 0;
+    /* fd.name_changed compares the name before and after the parsers; an
+     * event no parser handles cannot change it, so most skip the hashing. */
+    bool parsed = (dir_x || k == K_PROCEXIT || k == K_SWITCH) && k != K_NONE;
+    const char *name_before = pe->fd && parsed ? fc_sb_str(&pe->fd->name) : NULL;
+    uint32_t len_before = name_before ? pe->fd->name.len : 0;
     uint64_t hash_before = 0;
     if (name_before)
         for (uint32_t i = 0; i < len_before; i++)
             hash_before = hash_before * 131 + (unsigned char)name_before[i];
 
-    if (dir_x || k == K_PROCEXIT || k == K_SWITCH) {
+    if (parsed) {
         switch (k) {
         case K_CLONE:
             t = parse_clone(st, t, ev);
@@ -2115,7 +2118,7 @@ void fc_state_event(struct fc_state *st, const struct scap_event *ev, struct fc_
         for (uint32_t i = 0; i < pe->fd->name.len; i++)
             h = h * 131 + (unsigned char)pe->fd->name.p[i];
         pe->fd_name_changed = h != hash_before || pe->fd->name.len != len_before;
-    } else if (pe->fd) {
+    } else if (pe->fd && parsed) {
         pe->fd_name_changed = pe->fd->name.len > 0;
     }
     pe->thr = t ? &t->t : NULL;
