@@ -343,13 +343,15 @@ static bool fd_is_net(const struct fc_fd *f, bool unix_too)
 
 static bool is_open_exit(int t)
 {
-    return t == PPME_SYSCALL_OPEN_X || t == PPME_SYSCALL_CREAT_X || t == PPME_SYSCALL_OPENAT_2_X ||
-           t == PPME_SYSCALL_OPENAT2_X || t == PPME_SYSCALL_OPEN_BY_HANDLE_AT_X;
+    return t == PPME_SYSCALL_OPEN_X || t == PPME_SYSCALL_CREAT_X || t == PPME_SYSCALL_OPENAT_X ||
+           t == PPME_SYSCALL_OPENAT_2_X || t == PPME_SYSCALL_OPENAT2_X ||
+           t == PPME_SYSCALL_OPEN_BY_HANDLE_AT_X;
 }
 
 static bool is_netcreate_exit(int t)
 {
-    return t == PPME_SOCKET_ACCEPT_5_X || t == PPME_SOCKET_ACCEPT4_6_X ||
+    return t == PPME_SOCKET_ACCEPT_X || t == PPME_SOCKET_ACCEPT_5_X || t == PPME_SOCKET_ACCEPT4_X ||
+           t == PPME_SOCKET_ACCEPT4_5_X || t == PPME_SOCKET_ACCEPT4_6_X ||
            t == PPME_SOCKET_CONNECT_X;
 }
 
@@ -382,6 +384,10 @@ static bool error_count(const struct fc_pevent *pe, enum fc_field_id id, struct 
     default:
         break;
     }
+    /* evt.failed is false on success; the counters are absent then, so
+     * that they add up to the number of errors */
+    if (id != FC_F_EVT_FAILED && res >= 0)
+        return false;
     return fc_xv_num(out, res < 0);
 }
 
