@@ -53,10 +53,11 @@ struct centry {
 
 struct cnode {
     enum cn_kind kind;
-    bool warned;        /* one conversion warning per node */
-    uint32_t line, col; /* 1-based; 0 for nodes made by -o */
-    const char *origin; /* file name or "-o OPTION", owned by the config */
-    char *text;         /* CN_SCALAR, NUL-terminated */
+    bool warned;         /* one conversion warning per node */
+    bool warned_removed; /* and one for a key Falco no longer reads */
+    uint32_t line, col;  /* 1-based; 0 for nodes made by -o */
+    const char *origin;  /* file name or "-o OPTION", owned by the config */
+    char *text;          /* CN_SCALAR, NUL-terminated */
     size_t n, cap;
     struct centry *ent; /* CN_SEQ items, CN_MAP entries */
 };
@@ -1069,6 +1070,53 @@ static bool is_config_files_option(const char *opt)
     return !strncmp(opt, CONFIG_FILES, n) && (opt[n] == '=' || opt[n] == '[' || opt[n] == '.');
 }
 
+/* ------------------------------------------------------------ removed keys */
+
+/* §2.11: keys Falco no longer reads (or reads under another name); each
+ * gets one warning at the place that sets it. */
+static const struct {
+    const char *key, *note;
+} removed_keys[] = {
+    {"rules_file", "deprecated since Falco 0.38; use rules_files"},
+    {"outputs.rate", "removed in Falco 0.37 with the output rate limiter; ignored"},
+    {"outputs.max_burst", "removed in Falco 0.37 with the output rate limiter; ignored"},
+    {"grpc", "removed in Falco 0.44; ignored"},
+    {"grpc_output", "removed in Falco 0.44; ignored"},
+    {"engine.ebpf", "removed in Falco 0.44 with the legacy eBPF probe"},
+    {"engine.gvisor", "removed in Falco 0.44"},
+    {"container_engines", "replaced by the container plugin's init_config in Falco 0.41"},
+    {"syscall_buf_size_preset", "replaced by engine.<kind>.buf_size_preset in Falco 0.38"},
+    {"syscall_drop_failed_exit", "replaced by engine.<kind>.drop_failed_exit in Falco 0.38"},
+    {"modern_bpf", "replaced by engine.modern_ebpf in Falco 0.38"},
+    {"webserver.k8s_audit_endpoint", "removed; the k8saudit plugin receives audit events"},
+};
+
+static void warn_removed(struct fc_config *c)
+{
+    for (size_t i = 0; i < sizeof removed_keys / sizeof *removed_keys; i++) {
+        const char *k = removed_keys[i].key;
+        struct cnode *n = c->root;
+        struct centry *e = NULL;
+        while (n && *k) {
+            const char *dot = strchr(k, '.');
+            size_t len = dot ? (size_t)(dot - k) : strlen(k);
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)len, k);
+            e = map_find(n, name);
+            n = e ? e->val : NULL;
+            k += len + (dot != NULL);
+        }
+        if (!n || n->warned_removed)
+            continue;
+        n->warned_removed = true;
+        if (e->line)
+            warn(c, xasprintf("%s:%" PRIu32 ":%" PRIu32 ": %s: %s", n->origin, e->line, e->col,
+                              removed_keys[i].key, removed_keys[i].note));
+        else
+            warn(c, xasprintf("%s: %s: %s", n->origin, removed_keys[i].key, removed_keys[i].note));
+    }
+}
+
 /* ---------------------------------------------------------------- assembly */
 
 static void reset(struct fc_config *c)
@@ -1124,11 +1172,14 @@ static int load_main(struct fc_config *c, const char *name, const char *text, si
     if (msg) {
         /* Keep what was read before the error; no config_files from it. */
         c->root = node_copy(c->main, NULL);
+        warn_removed(c);
         seterr(err, errsz, "%s", msg);
         free(msg);
         return -1;
     }
-    return assemble(c, err, errsz);
+    int r = assemble(c, err, errsz);
+    warn_removed(c);
+    return r;
 }
 
 /* ------------------------------------------------------------------- API */
@@ -1176,7 +1227,9 @@ int fc_config_override(struct fc_config *c, const char *option, char *err, size_
     if (is_config_files_option(option)) {
         /* Rebuild: the new list decides which files are merged. */
         sv_push(&c->options, xstrdup(option));
-        if (assemble(c, err, errsz) == 0)
+        int r = assemble(c, err, errsz);
+        warn_removed(c);
+        if (r == 0)
             return 0;
         /* Forgotten, so that later rebuilds do not fail on it again; the
          * document keeps what was merged before the error. */
@@ -1186,6 +1239,7 @@ int fc_config_override(struct fc_config *c, const char *option, char *err, size_
     if (!apply_option(c, option, err, errsz))
         return -1;
     sv_push(&c->options, xstrdup(option));
+    warn_removed(c);
     return 0;
 }
 

@@ -268,6 +268,38 @@ static void test_getters(void)
     fc_config_free(c);
 }
 
+static int opt(struct fc_config *c, const char *o)
+{
+    err[0] = 0;
+    return fc_config_override(c, o, err, sizeof err);
+}
+
+static void test_removed_keys(void)
+{
+    struct fc_config *c = text("json_output: true\n"
+                               "grpc:\n"
+                               "  enabled: false\n"
+                               "engine:\n"
+                               "  kind: modern_ebpf\n"
+                               "  ebpf: {probe: x}\n",
+                               0);
+    CHECK(
+        fc_config_nwarnings(c) == 2 &&
+            streq(fc_config_warning(c, 0), "cfg.yaml:2:1: grpc: removed in Falco 0.44; ignored") &&
+            streq(fc_config_warning(c, 1), "cfg.yaml:6:3: engine.ebpf: removed in Falco 0.44 "
+                                           "with the legacy eBPF probe"),
+        "removed keys warned at their key");
+    CHECK(fc_config_bool(c, "grpc.enabled", true) == false, "still readable");
+    CHECK(opt(c, "rules_file[]=/x.yaml") == 0 && fc_config_nwarnings(c) == 3 &&
+              streq(fc_config_warning(c, 2), "-o rules_file[]=/x.yaml: rules_file: deprecated "
+                                             "since Falco 0.38; use rules_files"),
+          "removed key set by an option");
+    CHECK(opt(c, "other=1") == 0 && fc_config_nwarnings(c) == 3, "each warned once");
+    if (th_fail)
+        dump_warnings(c);
+    fc_config_free(c);
+}
+
 static struct fc_config *load(const char *name, int want)
 {
     struct fc_config *c = fc_config_new();
@@ -427,12 +459,6 @@ static void test_config_files(void)
     fc_config_free(c);
 }
 
-static int opt(struct fc_config *c, const char *o)
-{
-    err[0] = 0;
-    return fc_config_override(c, o, err, sizeof err);
-}
-
 static void test_options(void)
 {
     struct fc_config *c = text("list: [a, b]\nm: {k: v}\nscalar: s\n", 0);
@@ -549,6 +575,7 @@ int main(void)
     test_errors();
     test_env();
     test_getters();
+    test_removed_keys();
     test_config_files();
     test_options();
     test_config_files_option();
