@@ -256,7 +256,7 @@ static void report_diags(const struct session *s, const struct cond_map *m)
 /* Compiles the condition (after the rules files, whose macros and lists
  * it may use; their own rules are disabled); false after reporting why. */
 static bool build_condition(const struct fopts *o, matcher_build_fn build, struct session *s,
-                            struct matcher *m)
+                            struct fc_ruleset *m)
 {
     const char *cond = o->cond;
     struct cond_map map = {0};
@@ -301,7 +301,7 @@ static bool build_condition(const struct fopts *o, matcher_build_fn build, struc
 struct replay {
     const struct fopts *o;
     struct fc_format fmt;
-    struct matcher *m; /* NULL: every event */
+    struct fc_ruleset *m; /* NULL: every event */
     struct fc_ctx mctx, fctx;
     struct fc_fmt_buf line;
     uint64_t printed;
@@ -314,8 +314,8 @@ static int on_event(void *user, const struct scap_event *ev, struct fc_pevent *p
         r->mctx.data = pe;
         r->mctx.evtype = ev->type;
         fc_ctx_next_event(&r->mctx);
-        uint32_t out[1]; /* MATCH_FIRST writes one index at most */
-        if (!r->m->match(r->m, &r->mctx, ev->type, out, MATCH_FIRST))
+        uint32_t out[1]; /* FC_MATCH_FIRST writes one index at most */
+        if (!r->m->match(r->m, &r->mctx, ev->type, out, FC_MATCH_FIRST))
             return 0;
     }
     if (!r->o->quiet) {
@@ -343,7 +343,7 @@ int cmd_filter(int argc, char **argv, matcher_build_fn build)
     }
     struct replay r = {.o = &o};
     struct session s;
-    struct matcher m = {0};
+    struct fc_ruleset m = {0};
     bool have_session = false;
     struct fc_fmt_error ferr;
     int e = fc_format_compile(&r.fmt, o.format, strlen(o.format), 0, &ferr);
@@ -377,7 +377,7 @@ int cmd_filter(int argc, char **argv, matcher_build_fn build)
     static char obuf[1 << 16];
     setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
     uint64_t nread;
-    rc = replay_capture("filter", o.capture, on_event, &r, &nread);
+    rc = fc_replay_capture("falcoc: filter", o.capture, on_event, &r, &nread);
     fflush(stdout);
 out:
     fc_fmt_buf_free(&r.line);

@@ -15,7 +15,7 @@
 
 int falcoc_llvm_command(const char *cmd, int argc, char **argv);
 
-_Static_assert((int)MATCH_FIRST == (int)CG_MATCH_FIRST && (int)MATCH_ALL == (int)CG_MATCH_ALL,
+_Static_assert((int)FC_MATCH_FIRST == (int)CG_MATCH_FIRST && (int)FC_MATCH_ALL == (int)CG_MATCH_ALL,
                "replay.h's matching modes are the compiled entry point's");
 
 /* A JIT-compiled rule set and the descriptors of its rules. */
@@ -24,14 +24,14 @@ struct jit_set {
     struct fc_rule_desc *rules;
 };
 
-static uint32_t jit_match(const struct matcher *m, struct fc_ctx *c, uint32_t evtype, uint32_t *out,
-                          uint32_t mode)
+static uint32_t jit_match(const struct fc_ruleset *m, struct fc_ctx *c, uint32_t evtype,
+                          uint32_t *out, uint32_t mode)
 {
     const struct jit_set *js = m->priv;
     return js->j.match(c, evtype, out, mode);
 }
 
-static void jit_release(struct matcher *m)
+static void jit_release(struct fc_ruleset *m)
 {
     struct jit_set *js = m->priv;
     jit_free(&js->j);
@@ -43,7 +43,7 @@ static void jit_release(struct matcher *m)
 /* The enabled rules of a session, JIT-compiled like `falcoc test` compiles
  * them, with descriptors as a rule object carries them (texts in the
  * session's arena). */
-static bool jit_rules(struct session *s, int opt, struct matcher *m, char *err, size_t errsz)
+static bool jit_rules(struct session *s, int opt, struct fc_ruleset *m, char *err, size_t errsz)
 {
     struct jit_set *js = calloc(1, sizeof(*js));
     if (!js) {
@@ -79,8 +79,8 @@ static bool jit_rules(struct session *s, int opt, struct matcher *m, char *err, 
             .nfrefs = cg->rule_nfrefs[i],
         };
     }
-    *m = (struct matcher){cg->frefs,  cg->nfrefs, js->j.k,     js->rules,
-                          cg->nrules, jit_match,  jit_release, js};
+    *m = (struct fc_ruleset){cg->frefs,  cg->nfrefs, js->j.k,     js->rules,
+                             cg->nrules, jit_match,  jit_release, js};
     return true;
 }
 

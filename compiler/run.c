@@ -16,7 +16,7 @@
 
 #include "cli.h"
 #include "fc_alert.h"
-#include "fc_rt.h"
+#include "fc_engine.h"
 
 static const char usage[] =
     "usage: falcoc run RULES.yaml... -e CAPTURE [-o text|json] [--all] [--iso8601]\n"
@@ -37,7 +37,7 @@ struct ropts {
     int nrules;
     const char *capture;
     uint32_t flags; /* FC_ALERT_* */
-    uint32_t mode;  /* MATCH_FIRST or MATCH_ALL */
+    uint32_t mode;  /* FC_MATCH_FIRST or FC_MATCH_ALL */
     bool quiet;
     int opt;
 };
@@ -52,7 +52,7 @@ static int parse_args(int argc, char **argv, struct ropts *o)
 {
     memset(o, 0, sizeof(*o));
     o->flags = FC_ALERT_SUGGESTED;
-    o->mode = MATCH_FIRST;
+    o->mode = FC_MATCH_FIRST;
     o->opt = 2;
     o->rules = calloc((size_t)argc, sizeof(*o->rules));
     if (!o->rules)
@@ -79,7 +79,7 @@ static int parse_args(int argc, char **argv, struct ropts *o)
                 return usage_error("-o takes text or json");
             }
         } else if (!strcmp(a, "--all")) {
-            o->mode = MATCH_ALL;
+            o->mode = FC_MATCH_ALL;
         } else if (!strcmp(a, "--iso8601")) {
             o->flags |= FC_ALERT_ISO8601;
         } else if (!strcmp(a, "--no-suggested")) {
@@ -117,55 +117,19 @@ static bool load_rules(struct session *s, const struct ropts *o)
     return false;
 }
 
-struct run {
-    const struct ropts *o;
-    struct matcher *m;
-    struct fc_ctx ctx;
-    struct fc_alerter al;
-    struct fc_fmt_buf line;
-    uint32_t *hits;     /* match output, m->nrules entries */
-    uint64_t *per_rule; /* alerts per rule */
-    uint64_t per_prio[8];
-    uint64_t alerts;
-};
-
-static int on_event(void *user, const struct scap_event *ev, struct fc_pevent *pe)
+/* Alerts go to stdout, one per line. */
+static int emit_stdout(void *user, const struct fc_rule_desc *r, const char *text, size_t len)
 {
-    struct run *r = user;
-    r->ctx.data = pe;
-    r->ctx.evtype = ev->type;
-    fc_ctx_next_event(&r->ctx);
-    uint32_t n = r->m->match(r->m, &r->ctx, ev->type, r->hits, r->o->mode);
-    for (uint32_t i = 0; i < n; i++) {
-        const struct fc_rule_desc *d = &r->m->rules[r->hits[i]];
-        r->per_rule[r->hits[i]]++;
-        r->per_prio[d->priority & 7]++;
-        r->alerts++;
-        if (r->o->quiet)
-            continue;
-        if (fc_alert_render(&r->al, d, &r->ctx, &r->line) < 0)
-            return -ENOMEM;
-        r->line.p[r->line.len++] = '\n'; /* the buffer always has room for its NUL */
-        fwrite(r->line.p, 1, r->line.len, stdout);
-    }
+    (void)user;
+    (void)r;
+    fwrite(text, 1, len, stdout);
+    putchar('\n');
     return 0;
 }
 
-/* Falco's counts at the end of a run, after the number of events read. */
-static void summary(const struct run *r, uint64_t nread)
+static int on_event(void *user, const struct scap_event *ev, struct fc_pevent *pe)
 {
-    fprintf(stderr, "Events read: %llu\n", (unsigned long long)nread);
-    fprintf(stderr, "Events detected: %llu\n", (unsigned long long)r->alerts);
-    fputs("Rule counts by severity:\n", stderr);
-    for (uint32_t p = 0; p < 8; p++)
-        if (r->per_prio[p])
-            fprintf(stderr, "   %s: %llu\n", fc_priority_short(p),
-                    (unsigned long long)r->per_prio[p]);
-    fputs("Triggered rules by rule name:\n", stderr);
-    for (uint32_t i = 0; i < r->m->nrules; i++)
-        if (r->per_rule[i])
-            fprintf(stderr, "   %s: %llu\n", r->m->rules[i].name,
-                    (unsigned long long)r->per_rule[i]);
+    return fc_engine_event(user, ev, pe);
 }
 
 int cmd_run(int argc, char **argv, matcher_build_fn build)
@@ -178,8 +142,8 @@ int cmd_run(int argc, char **argv, matcher_build_fn build)
     }
     struct session s;
     session_init(&s);
-    struct matcher m = {0};
-    struct run r = {.o = &o, .m = &m};
+    struct fc_ruleset m = {0};
+    struct fc_engine eng = {0};
     char err[300];
     if (!load_rules(&s, &o)) {
         rc = 1;
@@ -191,34 +155,27 @@ int cmd_run(int argc, char **argv, matcher_build_fn build)
         rc = 1;
         goto out;
     }
-    int e = fc_alerter_init(&r.al, &fc_state_provider, o.flags, NULL);
+    struct fc_engine_opts eo = {
+        .alert_flags = o.flags,
+        .mode = o.mode,
+        .min_priority = 7,
+        .emit = o.quiet ? NULL : emit_stdout,
+    };
+    int e = fc_engine_init(&eng, &m, 1, &eo);
     if (e) {
         fprintf(stderr, "falcoc: run: %s\n", strerror(-e));
         rc = 3;
         goto out;
     }
-    r.hits = calloc(m.nrules + 1, sizeof(*r.hits));
-    r.per_rule = calloc(m.nrules + 1, sizeof(*r.per_rule));
-    if (!r.hits || !r.per_rule || !fc_ctx_init(&r.ctx, &fc_state_provider, m.frefs, m.nfrefs)) {
-        fprintf(stderr, "falcoc: run: out of memory\n");
-        rc = 3;
-        goto out;
-    }
-    r.ctx.k = m.k;
     static char obuf[1 << 16];
     setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
     uint64_t nread;
-    rc = replay_capture("run", o.capture, on_event, &r, &nread);
+    rc = fc_replay_capture("falcoc: run", o.capture, on_event, &eng, &nread);
     fflush(stdout);
     if (rc != 3)
-        summary(&r, nread);
+        fc_engine_summary(&eng, nread, stderr);
 out:
-    if (r.ctx.slots)
-        fc_ctx_fini(&r.ctx);
-    fc_alerter_free(&r.al);
-    fc_fmt_buf_free(&r.line);
-    free(r.hits);
-    free(r.per_rule);
+    fc_engine_fini(&eng);
     if (m.release)
         m.release(&m);
     session_free(&s);

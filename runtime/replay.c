@@ -1,9 +1,10 @@
 /*
- * replay.c - the capture replay loop (replay.h).
+ * replay.c - the capture replay loop (fc_replay.h).
  */
-#include "replay.h"
+#include "fc_replay.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,19 +38,20 @@ static bool shown(const struct scap_event *ev, bool *leading)
     return !(ev->flags & SCAP_DF_STATE_ONLY) && !(ev_category(ev->type) & EC_INTERNAL);
 }
 
-int replay_capture(const char *cmd, const char *path, replay_fn fn, void *user, uint64_t *nread)
+int fc_replay_capture(const char *who, const char *path, fc_replay_fn fn, void *user,
+                      uint64_t *nread)
 {
     *nread = 0;
     int err = 0;
     struct scap_reader *rd = scap_open(path, &err);
     if (!rd) {
-        fprintf(stderr, "falcoc: %s: %s: %s\n", cmd, path, strerror(-err));
+        fprintf(stderr, "%s: %s: %s\n", who, path, strerror(-err));
         return 1;
     }
     struct fc_state *st = fc_state_new(NULL);
     if (!st) {
         scap_close(rd);
-        fprintf(stderr, "falcoc: %s: out of memory\n", cmd);
+        fprintf(stderr, "%s: out of memory\n", who);
         return 3;
     }
     fc_state_load_scap(st, rd);
@@ -68,7 +70,7 @@ int replay_capture(const char *cmd, const char *path, replay_fn fn, void *user, 
             continue;
         int k = fn(user, &ev, &pe);
         if (k < 0) {
-            fprintf(stderr, "falcoc: %s: out of memory\n", cmd);
+            fprintf(stderr, "%s: out of memory\n", who);
             status = 3;
             break;
         }
@@ -77,7 +79,7 @@ int replay_capture(const char *cmd, const char *path, replay_fn fn, void *user, 
     }
     if (rc < 0) {
         fflush(stdout);
-        fprintf(stderr, "falcoc: %s: %s: %s\n", cmd, path, scap_error(rd));
+        fprintf(stderr, "%s: %s: %s\n", who, path, scap_error(rd));
         status = 1;
     }
     fc_state_free(st);
