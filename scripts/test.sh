@@ -31,7 +31,8 @@ secs=${FUZZ_SECONDS:-60}
 for t in build/fuzz/tests/fuzz/fuzz_*; do
     [ -x "$t" ] || continue
     name=$(basename "$t")
-    corpus="tests/fuzz/corpus/${name#fuzz_}"
+    # absolute: a target may change its working directory (fuzz_config does)
+    corpus="$PWD/tests/fuzz/corpus/${name#fuzz_}"
     [ -d "$corpus" ] || corpus=""
     extra=""
     # The upstream ruleset is a good seed for the YAML-level targets.

@@ -201,6 +201,36 @@ else
     row "falcoc filter on captures" n/a - - "falcoc filter unavailable or capture missing"
 fi
 
+# ---- falcod: the upstream ruleset over a capture -----------------------------------
+# falcod evaluates all 25 rules of falco_rules.yaml, compiled, on every event;
+# the reference is sysdig -q filtering the same capture with the OR of the
+# rule conditions it can evaluate (tests/sysdig/conditions.txt, resolved from
+# the same file), the closest sysdig comes to running the ruleset.
+falcod=$(dirname "$falcoc")/../runtime/falcod
+conds=tests/sysdig/conditions.txt
+if [ -x "$falcod" ] && [ -r "$cap" ] && "$falcoc" compile "$corpus" -o "$tmp/rules.fco" 2>/dev/null; then
+    dcmd=("$falcod" -r "$tmp/rules.fco" -e "$cap" -o syslog_output.enabled=false -o stdout_output.enabled=true)
+    "${dcmd[@]}" >/dev/null 2>"$tmp/falcod.err" || die "falcod failed: $(head -c 300 "$tmp/falcod.err")"
+    nread=$(sed -n 's/^Events read: //p' "$tmp/falcod.err")
+    td=$(median_ms "${dcmd[@]}")
+    cd_=$(last_cpu_ms)
+    devs=$(awk -v n="$nread" -v t="$td" 'BEGIN { printf "%.0f", n / (t / 1000) }')
+    if command -v sysdig >/dev/null 2>&1 && [ -r "$conds" ]; then
+        nr=$(awk -F'\t' '$1 ~ /^rule:/ && $2 != "!" { n++ } END { print n + 0 }' "$conds")
+        all=$(awk -F'\t' '$1 ~ /^rule:/ && $2 != "!" { s = s (s == "" ? "" : " or ") "(" $2 ")" } END { print s }' "$conds")
+        ts=$(median_ms sysdig -r "$cap" -q "$all")
+        cs=$(last_cpu_ms)
+        row "falcod replay, falco_rules.yaml (25 rules) on the troubleshooting capture" "$td" ms - \
+            "sysdig -q with the OR of $nr rule conditions: $ts ms; x$(awk -v a="$ts" -v b="$td" 'BEGIN { printf "%.1f", a / b }')"
+        row "falcod replay throughput" "$devs" events/s - \
+            "CPU $cd_ ms against sysdig's $cs ms"
+    else
+        row "falcod replay, falco_rules.yaml on the troubleshooting capture" "$td" ms - "sysdig not installed"
+    fi
+else
+    row "falcod replay" n/a - - "falcod not built or capture missing"
+fi
+
 # ---- the table ---------------------------------------------------------------------
 awk -F'\t' '
     BEGIN { h[1] = "benchmark"; h[2] = "figure"; h[3] = "unit"; h[4] = "target"; h[5] = "reference / ratio"

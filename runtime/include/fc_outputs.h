@@ -1,0 +1,43 @@
+/*
+ * fc_outputs.h - falcod's alert channels (shared/spec/outputs.md §7-§8):
+ * file, stdout, syslog and program, each given every rendered alert in
+ * that fixed order.
+ *
+ * A channel that fails (a file that cannot be opened, a program that cannot
+ * be spawned) reports "CHANNEL: reason" on stderr and the alert still goes
+ * to the other channels; the failing one is retried on the next alert.
+ * Alerts are written on the calling thread.
+ */
+#ifndef FALCOC_FC_OUTPUTS_H
+#define FALCOC_FC_OUTPUTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct fc_outputs_opts {
+    bool buffered; /* buffered_outputs (and not -U) */
+    bool stdout_enabled;
+    bool file_enabled, file_keep_alive;
+    const char *file_name;
+    bool syslog_enabled;
+    bool program_enabled, program_keep_alive;
+    const char *program;
+};
+
+struct fc_outputs;
+
+/* NULL with a message in err when no channel is enabled or an enabled one
+ * lacks what it needs (file_output.filename, program_output.program). */
+struct fc_outputs *fc_outputs_open(const struct fc_outputs_opts *o, char *err, size_t errsz);
+
+/* Sends one alert (text without newline) of the given priority (0-7). */
+void fc_outputs_emit(struct fc_outputs *out, uint32_t priority, const char *text, size_t len);
+
+/* SIGUSR1: close the kept-alive file and program, to reopen on next use. */
+void fc_outputs_reopen(struct fc_outputs *out);
+
+/* Flushes and closes everything. */
+void fc_outputs_close(struct fc_outputs *out);
+
+#endif

@@ -1,0 +1,405 @@
+/*
+ * main.c - falcod, the runtime: compiled rule objects (.fco) evaluated on
+ * an event source, alerts sent to the configured channels.
+ *
+ *   configuration (falco.yaml, config_files, -o) → rule objects (-r or
+ *   rules_files) → engine.kind → events through the state engine →
+ *   fc_engine (rule_matching, priority) → output channels
+ *
+ * Event sources: the replay engine (a .scap capture; -e is Falco's old
+ * spelling of it). The live eBPF driver is a separate stage; asking for it
+ * is a clear error until it exists.
+ *
+ * Configuration defaults: when no file is found at all (no -c and no
+ * /etc/falco/falco.yaml), falcod starts from the values Falco's packages
+ * ship (below), so that `falcod -r rules.fco -e capture.scap` prints
+ * alerts; keys missing from a file the user gave take Falco's built-in
+ * ("absent") defaults.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "fc_config.h"
+#include "fc_engine.h"
+#include "fc_object.h"
+#include "fc_outputs.h"
+#include "fc_replay.h"
+
+#ifndef FALCOD_VERSION
+#define FALCOD_VERSION "0.0.0"
+#endif
+
+#define DEFAULT_CONFIG "/etc/falco/falco.yaml"
+
+/* The subset of the shipped falco.yaml that falcod reads (config.md §2). */
+static const char shipped_config[] = "rule_matching: first\n"
+                                     "priority: debug\n"
+                                     "json_output: false\n"
+                                     "time_format_iso_8601: false\n"
+                                     "buffered_outputs: false\n"
+                                     "append_output:\n"
+                                     "  - suggested_output: true\n"
+                                     "stdout_output:\n"
+                                     "  enabled: true\n"
+                                     "syslog_output:\n"
+                                     "  enabled: true\n"
+                                     "file_output:\n"
+                                     "  enabled: false\n"
+                                     "  keep_alive: false\n"
+                                     "  filename: ./events.txt\n"
+                                     "program_output:\n"
+                                     "  enabled: false\n"
+                                     "  keep_alive: false\n"
+                                     "  program: \"\"\n"
+                                     "engine:\n"
+                                     "  kind: modern_ebpf\n";
+
+static const char usage[] =
+    "usage: falcod [-r RULES.fco]... [-c falco.yaml] [-o key=value]... [-e CAPTURE.scap]\n"
+    "              [-M SECONDS] [-U] [--dry-run] [-L] [--version]\n"
+    "  -r RULES.fco    a compiled rule object (falcoc compile); repeatable, replaces\n"
+    "                  rules_files of the configuration\n"
+    "  -c FILE         main configuration file (default " DEFAULT_CONFIG ")\n"
+    "  -o key=value    override a configuration key (repeatable)\n"
+    "  -e CAPTURE      replay a capture: engine.kind=replay with this capture_file\n"
+    "  -M SECONDS      stop after this many seconds of event time\n"
+    "  -U              unbuffered outputs\n"
+    "  --dry-run       load configuration and rules, then exit without reading events\n"
+    "  -L              list the loaded rules (name and description) and exit\n"
+    "  --version       print the version and exit\n";
+
+struct opts {
+    const char **rules;
+    int nrules;
+    const char *config;
+    const char **overrides;
+    int noverrides;
+    const char *capture;
+    double max_seconds; /* < 0: no limit */
+    bool unbuffered, dry_run, list, version;
+};
+
+static int fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int fatal(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("Error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return 1;
+}
+
+/* 0 ok, -1 help or version printed (exit 0), 1 usage error (reported). */
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->max_seconds = -1;
+    o->rules = calloc((size_t)argc, sizeof(*o->rules));
+    o->overrides = calloc((size_t)argc, sizeof(*o->overrides));
+    if (!o->rules || !o->overrides)
+        return fatal("out of memory");
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage, stdout);
+            return -1;
+        } else if (!strcmp(a, "--version")) {
+            o->version = true;
+        } else if (!strcmp(a, "--dry-run")) {
+            o->dry_run = true;
+        } else if (!strcmp(a, "-L")) {
+            o->list = true;
+        } else if (!strcmp(a, "-U") || !strcmp(a, "--unbuffered")) {
+            o->unbuffered = true;
+        } else if (!strcmp(a, "-r") || !strcmp(a, "-c") || !strcmp(a, "-o") ||
+                   !strcmp(a, "--option") || !strcmp(a, "-e") || !strcmp(a, "-M")) {
+            if (!v) {
+                fprintf(stderr, "%s", usage);
+                return fatal("option %s needs a value", a);
+            }
+            i++;
+            if (a[1] == 'r') {
+                o->rules[o->nrules++] = v;
+            } else if (a[1] == 'c') {
+                o->config = v;
+            } else if (a[1] == 'e') {
+                o->capture = v;
+            } else if (a[1] == 'M') {
+                char *end;
+                errno = 0;
+                o->max_seconds = strtod(v, &end);
+                if (errno || end == v || *end || o->max_seconds < 0)
+                    return fatal("-M takes a number of seconds, not '%s'", v);
+            } else {
+                o->overrides[o->noverrides++] = v;
+            }
+        } else {
+            fprintf(stderr, "%s", usage);
+            return fatal("unknown option '%s'", a);
+        }
+    }
+    return 0;
+}
+
+static int load_config(struct fc_config *cfg, const struct opts *o)
+{
+    char err[512];
+    const char *path = o->config;
+    if (!path && access(DEFAULT_CONFIG, F_OK) == 0)
+        path = DEFAULT_CONFIG;
+    int rc = path ? fc_config_load_file(cfg, path, err, sizeof(err))
+                  : fc_config_load_text(cfg, "<shipped defaults>", shipped_config,
+                                        sizeof(shipped_config) - 1, err, sizeof(err));
+    if (rc < 0)
+        return fatal("%s", err);
+    if (o->capture) {
+        char kv[4200];
+        if (snprintf(kv, sizeof(kv), "engine.replay.capture_file=%s", o->capture) >=
+            (int)sizeof(kv))
+            return fatal("capture path too long");
+        if (fc_config_override(cfg, "engine.kind=replay", err, sizeof(err)) < 0 ||
+            fc_config_override(cfg, kv, err, sizeof(err)) < 0)
+            return fatal("%s", err);
+    }
+    for (int i = 0; i < o->noverrides; i++)
+        if (fc_config_override(cfg, o->overrides[i], err, sizeof(err)) < 0)
+            return fatal("%s", err);
+    return 0;
+}
+
+/* Falco's priority names, as the priority key takes them ("info" too). */
+static int priority_of(const char *s)
+{
+    static const char *const names[] = {"emergency", "alert",  "critical", "error",
+                                        "warning",   "notice", "info",     "debug"};
+    for (int i = 0; i < 8; i++)
+        if (!strcasecmp(s, names[i]))
+            return i;
+    if (!strcasecmp(s, "informational"))
+        return 6;
+    return -1;
+}
+
+struct daemon {
+    struct fc_engine eng;
+    struct fc_outputs *out;
+    double max_seconds;
+    uint64_t first_ts;
+};
+
+static volatile sig_atomic_t g_stop, g_reopen;
+
+static void on_signal(int sig)
+{
+    if (sig == SIGUSR1)
+        g_reopen = 1;
+    else
+        g_stop = 1;
+}
+
+static int emit(void *user, const struct fc_rule_desc *r, const char *text, size_t len)
+{
+    struct daemon *d = user;
+    fc_outputs_emit(d->out, r->priority, text, len);
+    return 0;
+}
+
+static int on_event(void *user, const struct scap_event *ev, struct fc_pevent *pe)
+{
+    struct daemon *d = user;
+    if (g_stop)
+        return 1;
+    if (g_reopen) {
+        g_reopen = 0;
+        fc_outputs_reopen(d->out);
+    }
+    if (d->max_seconds >= 0) {
+        if (!d->first_ts)
+            d->first_ts = ev->ts;
+        else if (ev->ts > d->first_ts && (double)(ev->ts - d->first_ts) / 1e9 > d->max_seconds)
+            return 1;
+    }
+    return fc_engine_event(&d->eng, ev, pe);
+}
+
+/* The rule objects: -r replaces rules_files. */
+static int load_objects(struct fc_config *cfg, const struct opts *o, struct fc_loaded **objs,
+                        uint32_t *nobjs)
+{
+    size_t n = o->nrules ? (size_t)o->nrules : fc_config_len(cfg, "rules_files");
+    /* a single string is a list of one, as Falco reads it */
+    bool one = !n && !o->nrules && *fc_config_str(cfg, "rules_files", "");
+    if (one)
+        n = 1;
+    if (!n)
+        return fatal("no rules: give compiled rule objects with -r RULES.fco");
+    *objs = calloc(n, sizeof(**objs));
+    if (!*objs)
+        return fatal("out of memory");
+    for (size_t i = 0; i < n; i++) {
+        char key[64], err[512];
+        snprintf(key, sizeof(key), "rules_files[%zu]", i);
+        const char *path =
+            o->nrules ? o->rules[i] : fc_config_str(cfg, one ? "rules_files" : key, "");
+        if (!fc_object_load(path, &(*objs)[*nobjs], err, sizeof(err)))
+            return fatal("%s: %s%s", path, err,
+                         strstr(path, ".yaml") || strstr(path, ".yml")
+                             ? " (falcod runs compiled rules: falcoc compile it first)"
+                             : "");
+        ++*nobjs;
+    }
+    return 0;
+}
+
+static bool suggested_output(struct fc_config *cfg)
+{
+    size_t n = fc_config_len(cfg, "append_output");
+    for (size_t i = 0; i < n; i++) {
+        char key[64];
+        snprintf(key, sizeof(key), "append_output[%zu].suggested_output", i);
+        if (fc_config_bool(cfg, key, false))
+            return true;
+    }
+    return false;
+}
+
+static void list_rules(const struct fc_loaded *objs, uint32_t nobjs)
+{
+    for (uint32_t i = 0; i < nobjs; i++)
+        for (uint32_t r = 0; r < objs[i].obj->nrules; r++)
+            printf("%s: %s\n", objs[i].obj->rules[r].name, objs[i].obj->rules[r].desc);
+}
+
+int main(int argc, char **argv)
+{
+    struct opts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (o.version) {
+        printf("falcod version: %s\nRule ABI: %u\n", FALCOD_VERSION, FC_ABI_VERSION);
+        return 0;
+    }
+    struct fc_config *cfg = fc_config_new();
+    struct fc_loaded *objs = NULL;
+    struct fc_ruleset *sets = NULL;
+    uint32_t nobjs = 0;
+    struct daemon d = {.max_seconds = o.max_seconds};
+    if (!cfg) {
+        rc = fatal("out of memory");
+        goto out;
+    }
+    if ((rc = load_config(cfg, &o)) || (rc = load_objects(cfg, &o, &objs, &nobjs)))
+        goto out;
+    if (o.list) {
+        list_rules(objs, nobjs);
+        goto out;
+    }
+
+    const char *match = fc_config_str(cfg, "rule_matching", "first");
+    const char *prio = fc_config_str(cfg, "priority", "debug");
+    int min_prio = priority_of(prio);
+    if (strcasecmp(match, "first") && strcasecmp(match, "all")) {
+        rc = fatal("rule_matching: expected first or all, got '%s'", match);
+        goto out;
+    }
+    if (min_prio < 0) {
+        rc = fatal("priority: unknown priority '%s'", prio);
+        goto out;
+    }
+    const char *kind = fc_config_str(cfg, "engine.kind", "kmod");
+    const char *capture = fc_config_str(cfg, "engine.replay.capture_file", "");
+    if (strcmp(kind, "replay")) {
+        if (!strcmp(kind, "kmod") || !strcmp(kind, "modern_ebpf") || !strcmp(kind, "nodriver"))
+            rc = fatal("engine.kind %s: this build of falcod has no live event source yet; "
+                       "replay a capture with -e CAPTURE.scap",
+                       kind);
+        else
+            rc = fatal("engine.kind: unknown engine '%s'", kind);
+        goto out;
+    }
+    if (!*capture) {
+        rc = fatal("engine.kind is replay but engine.replay.capture_file is empty");
+        goto out;
+    }
+
+    struct fc_outputs_opts oo = {
+        .buffered = fc_config_bool(cfg, "buffered_outputs", false) && !o.unbuffered,
+        .stdout_enabled = fc_config_bool(cfg, "stdout_output.enabled", false),
+        .file_enabled = fc_config_bool(cfg, "file_output.enabled", false),
+        .file_keep_alive = fc_config_bool(cfg, "file_output.keep_alive", false),
+        .file_name = fc_config_str(cfg, "file_output.filename", ""),
+        .syslog_enabled = fc_config_bool(cfg, "syslog_output.enabled", false),
+        .program_enabled = fc_config_bool(cfg, "program_output.enabled", false),
+        .program_keep_alive = fc_config_bool(cfg, "program_output.keep_alive", false),
+        .program = fc_config_str(cfg, "program_output.program", ""),
+    };
+    uint32_t flags = 0;
+    if (fc_config_bool(cfg, "json_output", false))
+        flags |= FC_ALERT_JSON;
+    if (fc_config_bool(cfg, "time_format_iso_8601", false))
+        flags |= FC_ALERT_ISO8601;
+    if (suggested_output(cfg))
+        flags |= FC_ALERT_SUGGESTED;
+    for (size_t i = 0; i < fc_config_nwarnings(cfg); i++)
+        fprintf(stderr, "Warning: %s\n", fc_config_warning(cfg, i));
+    if (o.dry_run)
+        goto out;
+
+    char err[512];
+    if (!(d.out = fc_outputs_open(&oo, err, sizeof(err)))) {
+        rc = fatal("%s", err);
+        goto out;
+    }
+    sets = calloc(nobjs, sizeof(*sets));
+    if (!sets) {
+        rc = fatal("out of memory");
+        goto out;
+    }
+    for (uint32_t i = 0; i < nobjs; i++)
+        fc_ruleset_of_object(&sets[i], &objs[i]);
+    struct fc_engine_opts eo = {
+        .alert_flags = flags,
+        .mode = strcasecmp(match, "all") ? FC_MATCH_FIRST : FC_MATCH_ALL,
+        .min_priority = (uint32_t)min_prio,
+        .emit = emit,
+        .user = &d,
+    };
+    int e = fc_engine_init(&d.eng, sets, nobjs, &eo);
+    if (e) {
+        rc = fatal("%s", strerror(-e));
+        goto out;
+    }
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+
+    uint64_t nread = 0;
+    rc = fc_replay_capture("falcod", capture, on_event, &d, &nread);
+    fflush(stdout);
+    if (rc != 3)
+        fc_engine_summary(&d.eng, nread, stderr);
+    rc = rc ? 1 : 0;
+out:
+    fc_engine_fini(&d.eng);
+    fc_outputs_close(d.out);
+    free(sets);
+    for (uint32_t i = 0; i < nobjs; i++)
+        fc_object_unload(&objs[i]);
+    free(objs);
+    fc_config_free(cfg);
+    free(o.rules);
+    free(o.overrides);
+    return rc;
+}

@@ -1,0 +1,205 @@
+#!/bin/bash
+# falcod replaying captures with compiled rule objects: its alerts must be
+# exactly those of `falcoc run` (JIT) on the same rules and captures, in
+# every output form; then the configuration (file, -o, shipped defaults),
+# the priority threshold, rule_matching, the file and program channels, -M,
+# -L, --dry-run, and the error cases with their exit codes.
+# usage: falcod.sh FALCOC SHARED_DIR   (cwd: repository root)
+set -u
+export LC_ALL=C TZ=UTC FALCO_HOSTNAME=test-host
+falcoc=$1 shared=$2
+falcod=$(dirname "$falcoc")/../runtime/falcod
+caps=$shared/corpus/captures
+. "$(dirname "$0")/../lib/cli.sh"
+
+# fd_run ARGS...: falcod ARGS, like fc_run (stdout $tmp/out, stderr $tmp/err).
+fd_run() {
+    timeout 120 "$falcod" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+}
+
+# Two rules files, compiled to two objects: rules of every priority on
+# frequent events, overlapping so that first and all matching differ.
+cat >"$tmp/a.yaml" <<'Y'
+- rule: Open below etc
+  desc: an open of a file below /etc
+  condition: evt.type in (open, openat) and evt.dir = < and fd.name startswith /etc
+  output: open below etc (file=%fd.name proc=%proc.name cmd=%proc.cmdline)
+  priority: WARNING
+  tags: [files, etc]
+- rule: Program run
+  desc: a successful execve
+  condition: evt.type = execve and evt.dir = < and evt.res = SUCCESS
+  output: program run (proc=%proc.name parent=%proc.pname user=%user.name)
+  priority: NOTICE
+Y
+cat >"$tmp/b.yaml" <<'Y'
+- rule: Any open
+  desc: every open
+  condition: evt.type in (open, openat) and evt.dir = <
+  output: any open (file=%fd.name fd=%fd.num)
+  priority: INFO
+  tags: [files]
+- rule: Outbound connect
+  desc: a connect
+  condition: evt.type = connect and evt.dir = <
+  output: connect (conn=%fd.name proc=%proc.name)
+  priority: ERROR
+  tags: [network]
+- rule: File read
+  desc: a read of a file
+  condition: evt.type = read and evt.dir = < and fd.typechar = f
+  output: read (file=%fd.name size=%evt.rawres)
+  priority: DEBUG
+Y
+for r in a b; do
+    "$falcoc" compile "$tmp/$r.yaml" -o "$tmp/$r.fco" >"$tmp/out" 2>"$tmp/err" ||
+        { ko "compile $r.yaml: $(cat "$tmp/err")"; summary falcod; exit 1; }
+done
+# Outputs to stdout only (the shipped defaults also log to syslog).
+quiet=(-o syslog_output.enabled=false)
+
+# 1. Every capture, every form: falcod's alerts and counts are falcoc run's.
+ncap=0 nalerts=0
+for cap in "$caps"/*.scap; do
+    name=$(basename "$cap")
+    for form in text json iso all; do
+        case $form in
+        text) fa=() da=() ;;
+        json) fa=(-o json) da=(-o json_output=true) ;;
+        iso) fa=(--iso8601) da=(-o time_format_iso_8601=true) ;;
+        all) fa=(--all) da=(-o rule_matching=all) ;;
+        esac
+        fc_run run "$tmp/a.yaml" "$tmp/b.yaml" -e "$cap" "${fa[@]}"
+        want_rc=$rc
+        mv "$tmp/out" "$tmp/want.out"
+        grep -v '^falcoc: ' "$tmp/err" >"$tmp/want.err"
+        fd_run -r "$tmp/a.fco" -r "$tmp/b.fco" -e "$cap" "${quiet[@]}" "${da[@]}"
+        grep -v '^falcod: ' "$tmp/err" >"$tmp/got.err"
+        if [ $rc -eq $want_rc ] && cmp -s "$tmp/out" "$tmp/want.out" &&
+            cmp -s "$tmp/got.err" "$tmp/want.err"; then
+            ok
+        else
+            ko "$name $form: exit $rc (falcoc run $want_rc); $(diff "$tmp/want.out" "$tmp/out" | head -5)" \
+                "$(diff "$tmp/want.err" "$tmp/got.err" | head -5)"
+        fi
+        [ $form = all ] && nalerts=$((nalerts + $(wc -l <"$tmp/out")))
+    done
+    ncap=$((ncap + 1))
+done
+[ $nalerts -gt 1000 ] && ok || ko "too few alerts to compare: $nalerts"
+
+cap=$caps/bencer_troubleshooting__capture.scap
+fd_run -r "$tmp/a.fco" -r "$tmp/b.fco" -e "$cap" "${quiet[@]}" -o rule_matching=all
+cp "$tmp/out" "$tmp/all.out"
+
+# 2. priority: rules less severe than the threshold never alert; the others
+#    alert exactly as before (rule_matching all, so nothing else changes).
+fd_run -r "$tmp/a.fco" -r "$tmp/b.fco" -e "$cap" "${quiet[@]}" -o rule_matching=all -o priority=warning
+grep -E '^[0-9:.]+: (Emergency|Alert|Critical|Error|Warning) ' "$tmp/all.out" >"$tmp/want.out"
+[ $rc -eq 0 ] && [ -s "$tmp/out" ] && cmp -s "$tmp/out" "$tmp/want.out" && ok ||
+    ko "priority=warning: $(diff "$tmp/want.out" "$tmp/out" | head -3)"
+#    with rule_matching first, a below-threshold first match must not hide
+#    a later rule: every open below /etc still alerts as Warning
+fd_run -r "$tmp/b.fco" -r "$tmp/a.fco" -e "$cap" "${quiet[@]}" -o priority=notice
+grep -c 'Warning open below etc' "$tmp/out" >"$tmp/n1"
+grep -c 'Warning open below etc' "$tmp/all.out" >"$tmp/n2"
+[ $rc -eq 0 ] && [ "$(cat "$tmp/n1")" -gt 0 ] && cmp -s "$tmp/n1" "$tmp/n2" && ! grep -q ' Informational \| Debug ' "$tmp/out" &&
+    ok || ko "priority=notice with rule_matching first: $(cat "$tmp/n1") vs $(cat "$tmp/n2")"
+
+# 3. A configuration file, with -o applied on top of it.
+cat >"$tmp/falco.yaml" <<Y
+json_output: true
+rule_matching: all
+append_output:
+  - suggested_output: true
+stdout_output:
+  enabled: false
+file_output:
+  enabled: true
+  filename: $tmp/events.txt
+  keep_alive: false
+Y
+fd_run -c "$tmp/falco.yaml" -r "$tmp/a.fco" -r "$tmp/b.fco" -e "$cap" -o json_output=false
+[ $rc -eq 0 ] && [ ! -s "$tmp/out" ] && cmp -s "$tmp/events.txt" "$tmp/all.out" && ok ||
+    ko "file_output from a config file: $(diff "$tmp/all.out" "$tmp/events.txt" | head -3)"
+#    keys absent from a given file take Falco's built-in defaults: no
+#    suggested container fields, and no output channel unless enabled
+printf 'stdout_output:\n  enabled: true\n' >"$tmp/min.yaml"
+fd_run -c "$tmp/min.yaml" -r "$tmp/a.fco" -e "$caps/falco__cat_write.scap"
+[ $rc -eq 0 ] && [ -s "$tmp/out" ] && ! grep -q 'container_id=' "$tmp/out" && ok ||
+    ko "minimal config: exit $rc $(head -c 300 "$tmp/out")"
+printf 'json_output: true\n' >"$tmp/none.yaml"
+fd_run -c "$tmp/none.yaml" -r "$tmp/a.fco" -e "$cap"
+[ $rc -eq 1 ] && has_err 'Error: no output configured' && ok || ko "no output: exit $rc $(cat "$tmp/err")"
+
+#    rules_files (a list, or one string) and ${VAR} in the file; a drop-in
+#    of config_files adds the second object and turns stdout on
+mkdir -p "$tmp/conf.d"
+printf 'rules_files:\n  - ${FALCOD_T}/a.fco\nconfig_files: [%s/conf.d]\nsyslog_output: {enabled: false}\n' "$tmp" >"$tmp/one.yaml"
+printf 'rules_files: [%s/b.fco]\nstdout_output: {enabled: true}\n' "$tmp" >"$tmp/conf.d/10-more.yaml"
+FALCOD_T=$tmp fd_run -c "$tmp/one.yaml" -e "$cap" -L
+[ $rc -eq 0 ] && [ "$(lines)" -eq 5 ] && ok || ko "rules_files and config_files: exit $rc $(cat "$tmp/out" "$tmp/err")"
+FALCOD_T=$tmp fd_run -c "$tmp/one.yaml" -e "$cap" -o rule_matching=all \
+    -o 'append_output[]={suggested_output: true}'
+[ $rc -eq 0 ] && cmp -s "$tmp/out" "$tmp/all.out" && ok ||
+    ko "objects from the configuration: $(diff "$tmp/all.out" "$tmp/out" | head -3)"
+
+printf 'rules_files: ${FALCOD_T}/b.fco\n' >"$tmp/str.yaml"
+FALCOD_T=$tmp fd_run -c "$tmp/str.yaml" -L
+[ $rc -eq 0 ] && [ "$(lines)" -eq 3 ] && grep -qx 'File read: a read of a file' "$tmp/out" && ok ||
+    ko "rules_files as one string: exit $rc $(cat "$tmp/out" "$tmp/err")"
+
+# 4. The program channel, spawned per alert or kept alive.
+for keep in false true; do
+    rm -f "$tmp/prog.txt"
+    fd_run -r "$tmp/a.fco" -r "$tmp/b.fco" -e "$cap" "${quiet[@]}" -o rule_matching=all \
+        -o stdout_output.enabled=false -o program_output.enabled=true \
+        -o "program_output.keep_alive=$keep" -o "program_output.program=cat >> $tmp/prog.txt"
+    [ $rc -eq 0 ] && cmp -s "$tmp/prog.txt" "$tmp/all.out" && ok ||
+        ko "program_output keep_alive=$keep: $(diff "$tmp/all.out" "$tmp/prog.txt" 2>&1 | head -3)"
+done
+
+# 5. -M stops after that much event time; -L lists; --dry-run reads nothing.
+fd_run -r "$tmp/a.fco" -r "$tmp/b.fco" -e "$cap" "${quiet[@]}" -M 1
+full=$(grep -o 'Events read: [0-9]*' "$tmp/err")
+fd_run -r "$tmp/a.fco" -r "$tmp/b.fco" -e "$cap" "${quiet[@]}" -M 0.2
+part=$(grep -o 'Events read: [0-9]*' "$tmp/err")
+[ $rc -eq 0 ] && [ "${part##* }" -gt 0 ] && [ "${part##* }" -lt "${full##* }" ] && ok ||
+    ko "-M: $part vs $full"
+fd_run -r "$tmp/a.fco" -r "$tmp/b.fco" -L
+[ $rc -eq 0 ] && [ "$(lines)" -eq 5 ] && grep -qx 'Outbound connect: a connect' "$tmp/out" && ok ||
+    ko "-L: $(cat "$tmp/out")"
+fd_run -r "$tmp/a.fco" -e "$cap" --dry-run
+[ $rc -eq 0 ] && [ ! -s "$tmp/out" ] && ! has_err 'Events read' && ok || ko "--dry-run: exit $rc"
+
+# 6. Errors: exit 1 with "Error: ..." (or the capture's own message).
+fd_run -r "$tmp/a.fco"
+[ $rc -eq 1 ] && has_err 'Error: engine.kind modern_ebpf' && ok || ko "live engine: exit $rc $(cat "$tmp/err")"
+fd_run -r "$tmp/a.fco" -o engine.kind=gvisor
+[ $rc -eq 1 ] && has_err "unknown engine 'gvisor'" && ok || ko "unknown engine: $(cat "$tmp/err")"
+fd_run -r "$tmp/a.yaml" -e "$cap"
+[ $rc -eq 1 ] && has_err 'falcoc compile' && ok || ko "YAML rules: $(cat "$tmp/err")"
+fd_run -e "$cap"
+[ $rc -eq 1 ] && has_err 'Error: no rules' && ok || ko "no rules: $(cat "$tmp/err")"
+fd_run -r "$tmp/a.fco" -e "$tmp/missing.scap" "${quiet[@]}"
+[ $rc -eq 1 ] && has_err "missing.scap" && ok || ko "missing capture: exit $rc $(cat "$tmp/err")"
+head -c 100000 "$cap" >"$tmp/cut.scap"
+fd_run -r "$tmp/a.fco" -e "$tmp/cut.scap" "${quiet[@]}"
+[ $rc -eq 1 ] && has_err 'cut.scap' && has_err 'Events read' && ok || ko "damaged capture: exit $rc"
+fd_run -r "$tmp/a.fco" -e "$cap" -o rule_matching=some
+[ $rc -eq 1 ] && has_err "rule_matching" && ok || ko "bad rule_matching: $(cat "$tmp/err")"
+fd_run -r "$tmp/a.fco" -e "$cap" -o priority=loud
+[ $rc -eq 1 ] && has_err "priority" && ok || ko "bad priority: $(cat "$tmp/err")"
+fd_run -r "$tmp/a.fco" -e "$cap" -o novalue
+[ $rc -eq 1 ] && has_err "novalue" && ok || ko "bad -o: $(cat "$tmp/err")"
+printf 'json_output: [unclosed\n' >"$tmp/broken.yaml"
+fd_run -c "$tmp/broken.yaml" -r "$tmp/a.fco" -e "$cap"
+[ $rc -eq 1 ] && grep -q "broken.yaml:[0-9]*:[0-9]*" "$tmp/err" && ok || ko "broken config: $(cat "$tmp/err")"
+fd_run -r "$tmp/a.fco" -e "$cap" -M soon
+[ $rc -eq 1 ] && has_err '-M' && ok || ko "bad -M: $(cat "$tmp/err")"
+fd_run --bogus
+[ $rc -eq 1 ] && has_err "unknown option '--bogus'" && ok || ko "unknown option: $(cat "$tmp/err")"
+
+echo "compared falcod with falcoc run on $ncap captures ($nalerts alerts with rule_matching all)"
+summary falcod
