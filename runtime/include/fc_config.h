@@ -45,7 +45,10 @@ bool fc_config_bool(struct fc_config *c, const char *key, bool def);
 int64_t fc_config_int(struct fc_config *c, const char *key, int64_t def);
 uint64_t fc_config_uint(struct fc_config *c, const char *key, uint64_t def);
 double fc_config_double(struct fc_config *c, const char *key, double def);
-/* The scalar at key (after ${VAR} expansion), or def; owned by c. */
+/* The scalar at key (after ${VAR} expansion), or def; owned by c and valid
+ * until the next load or override. A single string where a list is
+ * expected (rules_files) is for the caller to treat as a list of one, as
+ * Falco does: fc_config_len gives 0 for it. */
 const char *fc_config_str(struct fc_config *c, const char *key, const char *def);
 /* Number of items of the sequence at key (0 when absent or not a sequence). */
 size_t fc_config_len(const struct fc_config *c, const char *key);
