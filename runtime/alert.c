@@ -382,35 +382,48 @@ int fc_alert_render(struct fc_alerter *a, const struct fc_rule_desc *r, struct f
     if (!(a->flags & FC_ALERT_JSON))
         return fc_fmt_put(out, a->tmp.p, a->tmp.len) ? 0 : -ENOMEM;
 
-    bool ok = fc_fmt_put(out, "{\"hostname\":", 12) && json_cstr(out, a->hostname) &&
-              fc_fmt_put(out, ",\"output\":", 10) && json_str(out, a->tmp.p, a->tmp.len) &&
-              fc_fmt_put(out, ",\"output_fields\":{", 18);
-    a->nkeys = 0;
-    const char *tkey = a->flags & FC_ALERT_ISO8601 ? "evt.time.iso8601" : "evt.time";
-    ok = ok && add_key(a, tkey, strlen(tkey), NULL, NULL) && add_tok_keys(a, c, r->out, r->nout) &&
-         add_tok_keys(a, &a->ctx, a->fmt.toks + TOK_TAIL, a->fmt.ntoks - TOK_TAIL);
-    if (ok)
-        qsort(a->keys, a->nkeys, sizeof(*a->keys), key_cmp);
-    for (uint32_t i = 0, shown = 0; ok && i < a->nkeys; i++) {
-        const struct fc_alert_key *k = &a->keys[i];
-        if (i && !key_cmp(k, k - 1))
-            continue; /* one key per distinct field */
-        ok = (!shown++ || fc_fmt_put(out, ",", 1)) && json_str(out, k->name, k->len) &&
-             fc_fmt_put(out, ":", 1) && json_field(a, k, ts, out);
+    /* keys in ascending order, as Falco's ordered map writes them */
+    uint32_t f = a->flags;
+    bool ok = fc_fmt_put(out, "{\"hostname\":", 12) && json_cstr(out, a->hostname);
+    if (f & FC_ALERT_JSON_MESSAGE)
+        ok = ok && fc_fmt_put(out, ",\"message\":", 11) && json_str(out, a->msg.p, a->msg.len);
+    if (!(f & FC_ALERT_JSON_NO_OUTPUT))
+        ok = ok && fc_fmt_put(out, ",\"output\":", 10) && json_str(out, a->tmp.p, a->tmp.len);
+    if (!(f & FC_ALERT_JSON_NO_FIELDS)) {
+        ok = ok && fc_fmt_put(out, ",\"output_fields\":{", 18);
+        a->nkeys = 0;
+        const char *tkey = f & FC_ALERT_ISO8601 ? "evt.time.iso8601" : "evt.time";
+        ok = ok && add_key(a, tkey, strlen(tkey), NULL, NULL) &&
+             add_tok_keys(a, c, r->out, r->nout) &&
+             add_tok_keys(a, &a->ctx, a->fmt.toks + TOK_TAIL, a->fmt.ntoks - TOK_TAIL);
+        if (ok)
+            qsort(a->keys, a->nkeys, sizeof(*a->keys), key_cmp);
+        for (uint32_t i = 0, shown = 0; ok && i < a->nkeys; i++) {
+            const struct fc_alert_key *k = &a->keys[i];
+            if (i && !key_cmp(k, k - 1))
+                continue; /* one key per distinct field */
+            ok = (!shown++ || fc_fmt_put(out, ",", 1)) && json_str(out, k->name, k->len) &&
+                 fc_fmt_put(out, ":", 1) && json_field(a, k, ts, out);
+        }
+        ok = ok && fc_fmt_put(out, "}", 1);
     }
-    ok = ok && fc_fmt_put(out, "},\"priority\":", 13) &&
+    ok = ok && fc_fmt_put(out, ",\"priority\":", 12) &&
          json_cstr(out, fc_priority_name(r->priority)) && fc_fmt_put(out, ",\"rule\":", 8) &&
          json_cstr(out, r->name ? r->name : "") && fc_fmt_put(out, ",\"source\":", 10) &&
-         json_cstr(out, r->source ? r->source : "syscall") && fc_fmt_put(out, ",\"tags\":[", 9);
-    for (uint32_t i = 0; ok && i < r->ntags; i++)
-        ok = (!i || fc_fmt_put(out, ",", 1)) && json_cstr(out, r->tags[i]);
+         json_cstr(out, r->source ? r->source : "syscall");
+    if (!(f & FC_ALERT_JSON_NO_TAGS)) {
+        ok = ok && fc_fmt_put(out, ",\"tags\":[", 9);
+        for (uint32_t i = 0; ok && i < r->ntags; i++)
+            ok = (!i || fc_fmt_put(out, ",", 1)) && json_cstr(out, r->tags[i]);
+        ok = ok && fc_fmt_put(out, "]", 1);
+    }
     /* time: UTC, nanoseconds, 'Z' */
     char tbuf[64];
     time_t secs = (time_t)(ts / 1000000000u);
     struct tm tm;
     size_t tl = gmtime_r(&secs, &tm) ? strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%S", &tm) : 0;
     tl += (size_t)snprintf(tbuf + tl, sizeof(tbuf) - tl, ".%09uZ", (unsigned)(ts % 1000000000u));
-    ok = ok && fc_fmt_put(out, "],\"time\":\"", 10) && fc_fmt_put(out, tbuf, tl) &&
+    ok = ok && fc_fmt_put(out, ",\"time\":\"", 9) && fc_fmt_put(out, tbuf, tl) &&
          fc_fmt_put(out, "\"}", 2);
     return ok ? 0 : -ENOMEM;
 }

@@ -351,6 +351,14 @@ int main(int argc, char **argv)
         flags |= FC_ALERT_ISO8601;
     if (suggested_output(cfg))
         flags |= FC_ALERT_SUGGESTED;
+    if (fc_config_bool(cfg, "json_include_message_property", false))
+        flags |= FC_ALERT_JSON_MESSAGE;
+    if (!fc_config_bool(cfg, "json_include_output_property", true))
+        flags |= FC_ALERT_JSON_NO_OUTPUT;
+    if (!fc_config_bool(cfg, "json_include_output_fields_property", true))
+        flags |= FC_ALERT_JSON_NO_FIELDS;
+    if (!fc_config_bool(cfg, "json_include_tags_property", true))
+        flags |= FC_ALERT_JSON_NO_TAGS;
     for (size_t i = 0; i < fc_config_nwarnings(cfg); i++)
         fprintf(stderr, "Warning: %s\n", fc_config_warning(cfg, i));
     if (o.dry_run)

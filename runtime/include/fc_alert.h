@@ -33,6 +33,11 @@ enum fc_alert_flag {
     FC_ALERT_ISO8601 = 1u << 1,    /* time_format_iso_8601 */
     FC_ALERT_SUGGESTED = 1u << 2,  /* append_output suggested_output (Falco's default) */
     FC_ALERT_RAW_VALUES = 1u << 3, /* no 0.44 sanitisation of field values */
+    /* the json_include_* switches whose value is not Falco's default */
+    FC_ALERT_JSON_MESSAGE = 1u << 4,   /* json_include_message_property: true */
+    FC_ALERT_JSON_NO_OUTPUT = 1u << 5, /* json_include_output_property: false */
+    FC_ALERT_JSON_NO_FIELDS = 1u << 6, /* json_include_output_fields_property: false */
+    FC_ALERT_JSON_NO_TAGS = 1u << 7,   /* json_include_tags_property: false */
 };
 
 /* "Emergency" .. "Debug" (outputs.md §2); "?" out of range. */

@@ -107,6 +107,29 @@ grep -c 'Warning open below etc' "$tmp/all.out" >"$tmp/n2"
 [ $rc -eq 0 ] && [ "$(cat "$tmp/n1")" -gt 0 ] && cmp -s "$tmp/n1" "$tmp/n2" && ! grep -q ' Informational \| Debug ' "$tmp/out" &&
     ok || ko "priority=notice with rule_matching first: $(cat "$tmp/n1") vs $(cat "$tmp/n2")"
 
+#    the json_include_* switches: keys in Falco's order, message without
+#    the time and priority of output
+fd_run -r "$tmp/a.fco" -e "$caps/falco__cat_write.scap" "${quiet[@]}" -o json_output=true \
+    -o json_include_message_property=true -o json_include_tags_property=false
+python3 - "$tmp/out" <<'PY' && ok || ko "json_include message/tags: $(head -c 600 "$tmp/out")"
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert lines
+for l in lines:
+    o = json.loads(l)
+    assert list(o) == ["hostname", "message", "output", "output_fields", "priority", "rule", "source", "time"], list(o)
+    assert o["output"].endswith(": " + o["priority"] + " " + o["message"]), (o["output"], o["message"])
+PY
+fd_run -r "$tmp/a.fco" -e "$caps/falco__cat_write.scap" "${quiet[@]}" -o json_output=true \
+    -o json_include_output_property=false -o json_include_output_fields_property=false
+python3 - "$tmp/out" <<'PY' && ok || ko "json_include output/fields: $(head -c 600 "$tmp/out")"
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert lines
+for l in lines:
+    assert list(json.loads(l)) == ["hostname", "priority", "rule", "source", "tags", "time"], l
+PY
+
 # 3. A configuration file, with -o applied on top of it.
 cat >"$tmp/falco.yaml" <<Y
 json_output: true
