@@ -57,6 +57,9 @@ static const char shipped_config[] = "rule_matching: first\n"
                                      "  enabled: false\n"
                                      "  keep_alive: false\n"
                                      "  program: \"\"\n"
+                                     "http_output:\n"
+                                     "  enabled: false\n"
+                                     "  url: \"\"\n"
                                      "engine:\n"
                                      "  kind: modern_ebpf\n";
 
@@ -343,6 +346,24 @@ int main(int argc, char **argv)
         .program_enabled = fc_config_bool(cfg, "program_output.enabled", false),
         .program_keep_alive = fc_config_bool(cfg, "program_output.keep_alive", false),
         .program = fc_config_str(cfg, "program_output.program", ""),
+        .http_enabled = fc_config_bool(cfg, "http_output.enabled", false),
+        .http_json = fc_config_bool(cfg, "json_output", false),
+        .http_url = fc_config_str(cfg, "http_output.url", ""),
+        .http_user_agent = fc_config_str(cfg, "http_output.user_agent", "falcosecurity/falco"),
+        .http_insecure = fc_config_bool(cfg, "http_output.insecure", false),
+        .http_ca_cert = fc_config_str(cfg, "http_output.ca_cert", ""),
+        .http_ca_bundle = fc_config_str(cfg, "http_output.ca_bundle", ""),
+        .http_ca_path = fc_config_str(cfg, "http_output.ca_path", "/etc/ssl/certs"),
+        .http_mtls = fc_config_bool(cfg, "http_output.mtls", false),
+        .http_client_cert =
+            fc_config_str(cfg, "http_output.client_cert", "/etc/ssl/certs/client.crt"),
+        .http_client_key =
+            fc_config_str(cfg, "http_output.client_key", "/etc/ssl/certs/client.key"),
+        .http_echo = fc_config_bool(cfg, "http_output.echo", false),
+        .http_compress = fc_config_bool(cfg, "http_output.compress_uploads", false),
+        .http_keep_alive = fc_config_bool(cfg, "http_output.keep_alive", false),
+        .http_max_timeouts =
+            (uint32_t)fc_config_uint(cfg, "http_output.max_consecutive_timeouts", 5) & 0xff,
     };
     uint32_t flags = 0;
     if (fc_config_bool(cfg, "json_output", false))

@@ -5,10 +5,13 @@
  * opened for each alert, as Falco does; unbuffered mode flushes each
  * channel after every alert. Syslog gets the alert's priority as its
  * level, with libc's default facility (LOG_USER): Falco never calls
- * openlog.
+ * openlog. HTTP posts each alert on one reused libcurl handle; like Falco
+ * it logs transport errors only (a 4xx or 5xx reply is not an error) and
+ * retries a timed-out post up to max_consecutive_timeouts times.
  */
 #include "fc_outputs.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,11 +23,88 @@ struct fc_outputs {
     struct fc_outputs_opts o;
     char *file_name, *program; /* copies */
     FILE *file, *prog;         /* kept-alive streams, or NULL */
+    CURL *curl;
+    struct curl_slist *headers;
+    char *url;
 };
 
 static char *dup_or_null(const char *s)
 {
     return s ? strdup(s) : NULL;
+}
+
+/* The reply body: shown with http_output.echo, dropped otherwise. */
+static size_t http_reply(char *p, size_t size, size_t n, void *user)
+{
+    if (user)
+        fwrite(p, size, n, stdout);
+    return size * n;
+}
+
+/* The URL without the quotes a YAML value may keep around it. */
+static char *unquoted(const char *s)
+{
+    size_t n = strlen(s);
+    if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0])
+        return strndup(s + 1, n - 2);
+    return strdup(s);
+}
+
+static int http_open(struct fc_outputs *out, char *err, size_t errsz)
+{
+    const struct fc_outputs_opts *o = &out->o;
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) || !(out->curl = curl_easy_init()) ||
+        !(out->url = unquoted(o->http_url))) {
+        snprintf(err, errsz, "http_output: cannot initialise libcurl");
+        return -1;
+    }
+    CURL *h = out->curl;
+    out->headers = curl_slist_append(NULL, o->http_json ? "Content-Type: application/json"
+                                                        : "Content-Type: text/plain");
+    curl_easy_setopt(h, CURLOPT_URL, out->url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, out->headers);
+    curl_easy_setopt(h, CURLOPT_USERAGENT,
+                     o->http_user_agent && *o->http_user_agent ? o->http_user_agent
+                                                               : "falcosecurity/falco");
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, http_reply);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, o->http_echo ? (void *)stdout : NULL);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    if (o->http_insecure) {
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    /* the first CA source given wins: cert, bundle, then directory */
+    if (o->http_ca_cert && *o->http_ca_cert)
+        curl_easy_setopt(h, CURLOPT_CAINFO, o->http_ca_cert);
+    else if (o->http_ca_bundle && *o->http_ca_bundle)
+        curl_easy_setopt(h, CURLOPT_CAINFO, o->http_ca_bundle);
+    else if (o->http_ca_path && *o->http_ca_path)
+        curl_easy_setopt(h, CURLOPT_CAPATH, o->http_ca_path);
+    if (o->http_mtls) {
+        curl_easy_setopt(h, CURLOPT_SSLCERT, o->http_client_cert);
+        curl_easy_setopt(h, CURLOPT_SSLKEY, o->http_client_key);
+    }
+    /* compress_uploads asks for compressed replies only: receivers such as
+     * falcosidekick do not decode a compressed request body */
+    if (o->http_compress)
+        curl_easy_setopt(h, CURLOPT_TRANSFER_ENCODING, 1L);
+    if (o->http_keep_alive)
+        curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    return 0;
+}
+
+static void to_http(struct fc_outputs *out, const char *text, size_t len)
+{
+    curl_easy_setopt(out->curl, CURLOPT_POSTFIELDS, text);
+    curl_easy_setopt(out->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    CURLcode rc;
+    uint32_t tries = 0;
+    while ((rc = curl_easy_perform(out->curl)) == CURLE_OPERATION_TIMEDOUT &&
+           tries++ < out->o.http_max_timeouts)
+        ;
+    if (rc != CURLE_OK)
+        fprintf(stderr, "http: libcurl failed to perform call: %s\n", curl_easy_strerror(rc));
 }
 
 struct fc_outputs *fc_outputs_open(const struct fc_outputs_opts *o, char *err, size_t errsz)
@@ -43,6 +123,10 @@ struct fc_outputs *fc_outputs_open(const struct fc_outputs_opts *o, char *err, s
         snprintf(err, errsz, "program_output is enabled but program_output.program is empty");
         return NULL;
     }
+    if (o->http_enabled && (!o->http_url || !*o->http_url)) {
+        snprintf(err, errsz, "http_output is enabled but http_output.url is empty");
+        return NULL;
+    }
     struct fc_outputs *out = calloc(1, sizeof(*out));
     if (!out) {
         snprintf(err, errsz, "out of memory");
@@ -56,8 +140,13 @@ struct fc_outputs *fc_outputs_open(const struct fc_outputs_opts *o, char *err, s
         snprintf(err, errsz, "out of memory");
         return NULL;
     }
-    /* A program that exits early must not kill the daemon with SIGPIPE. */
-    if (o->program_enabled)
+    if (o->http_enabled && http_open(out, err, errsz) < 0) {
+        fc_outputs_close(out);
+        return NULL;
+    }
+    /* A program or a server that goes away must not kill the daemon with
+     * SIGPIPE. */
+    if (o->program_enabled || o->http_enabled)
         signal(SIGPIPE, SIG_IGN);
     if (!o->buffered && o->stdout_enabled)
         setvbuf(stdout, NULL, _IONBF, 0);
@@ -108,6 +197,8 @@ void fc_outputs_emit(struct fc_outputs *out, uint32_t priority, const char *text
     if (out->o.program_enabled)
         to_stream(out, &out->prog, out->o.program_keep_alive, out->program, popen, "w", pclose,
                   "Failed to open program output: %s (error: %s)\n", text, len);
+    if (out->o.http_enabled)
+        to_http(out, text, len);
 }
 
 void fc_outputs_reopen(struct fc_outputs *out)
@@ -128,6 +219,12 @@ void fc_outputs_close(struct fc_outputs *out)
         return;
     fc_outputs_reopen(out);
     fflush(stdout);
+    if (out->curl) {
+        curl_easy_cleanup(out->curl);
+        curl_global_cleanup();
+    }
+    curl_slist_free_all(out->headers);
+    free(out->url);
     free(out->file_name);
     free(out->program);
     free(out);

@@ -5,7 +5,7 @@
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 pkgs="build-essential cmake ninja-build pkg-config bison re2c clang clang-format llvm-dev
-      libyaml-dev libcmocka-dev libbpf-dev libelf-dev zlib1g-dev libdeflate-dev libpcre2-dev netbase time hyperfine lld
+      libyaml-dev libcmocka-dev libbpf-dev libelf-dev zlib1g-dev libdeflate-dev libcurl4-openssl-dev libpcre2-dev netbase time hyperfine lld
       sysdig"
 missing=""
 for p in $pkgs; do

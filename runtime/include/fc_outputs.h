@@ -1,7 +1,7 @@
 /*
  * fc_outputs.h - falcod's alert channels (shared/spec/outputs.md §7-§8):
- * file, stdout, syslog and program, each given every rendered alert in
- * that fixed order.
+ * file, stdout, syslog, program and http, each given every rendered alert
+ * in that fixed order.
  *
  * A channel that fails (a file that cannot be opened, a program that cannot
  * be spawned) reports "CHANNEL: reason" on stderr and the alert still goes
@@ -23,12 +23,19 @@ struct fc_outputs_opts {
     bool syslog_enabled;
     bool program_enabled, program_keep_alive;
     const char *program;
+    /* http_output: one POST per alert (libcurl) */
+    bool http_enabled, http_json; /* json: Content-Type application/json */
+    const char *http_url, *http_user_agent;
+    bool http_insecure, http_mtls, http_echo, http_compress, http_keep_alive;
+    const char *http_ca_cert, *http_ca_bundle, *http_ca_path, *http_client_cert, *http_client_key;
+    uint32_t http_max_timeouts; /* retries after a timeout */
 };
 
 struct fc_outputs;
 
 /* NULL with a message in err when no channel is enabled or an enabled one
- * lacks what it needs (file_output.filename, program_output.program). */
+ * lacks what it needs (file_output.filename, program_output.program,
+ * http_output.url). */
 struct fc_outputs *fc_outputs_open(const struct fc_outputs_opts *o, char *err, size_t errsz);
 
 /* Sends one alert (text without newline) of the given priority (0-7). */

@@ -183,6 +183,53 @@ for keep in false true; do
         ko "program_output keep_alive=$keep: $(diff "$tmp/all.out" "$tmp/prog.txt" 2>&1 | head -3)"
 done
 
+# 4b. The http channel: one POST per alert to a receiver on loopback that
+#     records each request (method, Content-Type, User-Agent, body).
+cat >"$tmp/recv.py" <<'PY'
+import http.server, json, sys
+out = open(sys.argv[1], "a")
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        out.write(json.dumps([self.command, self.headers["Content-Type"], self.headers["User-Agent"], body]) + "\n")
+        out.flush()
+        self.send_response(404)  # not an error for Falco: status codes are not checked
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[2], "w").write(str(s.server_address[1]))
+s.serve_forever()
+PY
+python3 "$tmp/recv.py" "$tmp/posts.jsonl" "$tmp/port" &
+recv=$!
+for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+port=$(cat "$tmp/port" 2>/dev/null)
+for json in false true; do
+    : >"$tmp/posts.jsonl"
+    fd_run -r "$tmp/a.fco" -r "$tmp/b.fco" -e "$caps/falco__cat_write.scap" "${quiet[@]}" \
+        -o rule_matching=all -o "json_output=$json" -o http_output.enabled=true \
+        -o "http_output.url=\"http://127.0.0.1:$port/alerts\"" -o http_output.user_agent=falcod-test
+    cp "$tmp/out" "$tmp/stdout.txt"
+    python3 - "$tmp/posts.jsonl" "$tmp/stdout.txt" "$json" <<'PY' && [ $rc -eq 0 ] && ok || ko "http_output json=$json: exit $rc $(head -c 400 "$tmp/posts.jsonl") $(cat "$tmp/err")"
+import json, sys
+posts = [json.loads(l) for l in open(sys.argv[1])]
+want = open(sys.argv[2]).read().splitlines()
+ctype = "application/json" if sys.argv[3] == "true" else "text/plain"
+assert len(want) > 0 and [p[3] for p in posts] == want, (len(posts), len(want))
+assert all(p[0] == "POST" and p[1] == ctype and p[2] == "falcod-test" for p in posts), posts[0]
+PY
+done
+kill $recv 2>/dev/null
+wait $recv 2>/dev/null
+#     a receiver that is not there: the error is logged, alerts go on
+fd_run -r "$tmp/a.fco" -e "$caps/falco__cat_write.scap" "${quiet[@]}" -o http_output.enabled=true \
+    -o "http_output.url=http://127.0.0.1:$port/gone"
+[ $rc -eq 0 ] && [ -s "$tmp/out" ] && has_err 'libcurl failed to perform call' && ok ||
+    ko "http_output without a receiver: exit $rc $(cat "$tmp/err")"
+fd_run -r "$tmp/a.fco" -e "$cap" -o http_output.enabled=true -o stdout_output.enabled=false
+[ $rc -eq 1 ] && has_err 'http_output.url is empty' && ok || ko "http without url: $(cat "$tmp/err")"
+
 # 5. -M stops after that much event time; -L lists; --dry-run reads nothing.
 fd_run -r "$tmp/a.fco" -r "$tmp/b.fco" -e "$cap" "${quiet[@]}" -M 1
 full=$(grep -o 'Events read: [0-9]*' "$tmp/err")
