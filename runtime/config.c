@@ -13,9 +13,9 @@
  * depends on it: a plain empty, "~" or "null" scalar is null (and reads as
  * the string "null"), booleans are y/n/yes/no/true/false/on/off in lower,
  * upper or capitalised case, integers take 0x (hex) and 0 (octal) prefixes,
- * only the first document of a file counts. Duplicate keys: the later one
- * wins. Anchors and aliases are resolved by copying the anchored node,
- * within a node budget so that nested aliases cannot blow up.
+ * only the first document of a file counts. Duplicate keys: the first one
+ * wins (yaml-cpp's map lookup returns the first match). Anchors and aliases are resolved by copying
+ * the anchored node, within a node budget so that nested aliases cannot blow up.
  *
  * Ownership: the struct fc_config owns every node, string and message;
  * strings returned by the getters live until the next load or override.
@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <yaml.h>
 
@@ -385,9 +386,8 @@ static bool attach(struct parser *p, struct cnode *n)
         return true;
     }
     struct centry *e = map_find(f->node, f->key);
-    if (e) { /* duplicate key: the later value wins, in the first one's place */
-        bury(p, e->val);
-        e->val = n;
+    if (e) { /* duplicate key: the first value wins, as yaml-cpp's lookup finds it */
+        bury(p, n);
         free(f->key);
     } else {
         node_push(f->node, f->key, f->kline, f->kcol, n);

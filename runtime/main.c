@@ -16,13 +16,16 @@
  * alerts; keys missing from a file the user gave take Falco's built-in
  * ("absent") defaults.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fc_config.h"
@@ -84,7 +87,7 @@ struct opts {
     const char **overrides;
     int noverrides;
     const char *capture;
-    double max_seconds; /* < 0: no limit */
+    double max_seconds; /* <= 0: no limit, as Falco's -M 0 */
     bool unbuffered, dry_run, list, version;
 };
 
@@ -141,7 +144,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
                 char *end;
                 errno = 0;
                 o->max_seconds = strtod(v, &end);
-                if (errno || end == v || *end || o->max_seconds < 0)
+                if (errno || end == v || *end || !isfinite(o->max_seconds) || o->max_seconds < 0)
                     return fatal("-M takes a number of seconds, not '%s'", v);
             } else {
                 o->overrides[o->noverrides++] = v;
@@ -165,15 +168,6 @@ static int load_config(struct fc_config *cfg, const struct opts *o)
                                         sizeof(shipped_config) - 1, err, sizeof(err));
     if (rc < 0)
         return fatal("%s", err);
-    if (o->capture) {
-        char kv[4200];
-        if (snprintf(kv, sizeof(kv), "engine.replay.capture_file=%s", o->capture) >=
-            (int)sizeof(kv))
-            return fatal("capture path too long");
-        if (fc_config_override(cfg, "engine.kind=replay", err, sizeof(err)) < 0 ||
-            fc_config_override(cfg, kv, err, sizeof(err)) < 0)
-            return fatal("%s", err);
-    }
     for (int i = 0; i < o->noverrides; i++)
         if (fc_config_override(cfg, o->overrides[i], err, sizeof(err)) < 0)
             return fatal("%s", err);
@@ -226,42 +220,132 @@ static int on_event(void *user, const struct scap_event *ev, struct fc_pevent *p
         g_reopen = 0;
         fc_outputs_reopen(d->out);
     }
-    if (d->max_seconds >= 0) {
+    if (d->max_seconds > 0) {
         if (!d->first_ts)
             d->first_ts = ev->ts;
-        else if (ev->ts > d->first_ts && (double)(ev->ts - d->first_ts) / 1e9 > d->max_seconds)
+        else if (ev->ts > d->first_ts && (double)(ev->ts - d->first_ts) / 1e9 >= d->max_seconds)
             return 1;
     }
     return fc_engine_event(&d->eng, ev, pe);
 }
 
-/* The rule objects: -r replaces rules_files. */
+/* The paths of the rule objects, in load order. */
+struct paths {
+    char **p;
+    size_t n, cap;
+};
+
+static bool paths_add(struct paths *ps, const char *path)
+{
+    if (ps->n == ps->cap) {
+        size_t nc = ps->cap ? ps->cap * 2 : 8;
+        char **np = realloc(ps->p, nc * sizeof(*np));
+        if (!np)
+            return false;
+        ps->p = np;
+        ps->cap = nc;
+    }
+    return (ps->p[ps->n] = strdup(path)) && ++ps->n;
+}
+
+static void paths_free(struct paths *ps)
+{
+    for (size_t i = 0; i < ps->n; i++)
+        free(ps->p[i]);
+    free(ps->p);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One entry of the rules list: a file, or a directory's *.fco regular
+ * files sorted by name (not recursive), as Falco reads a rules directory.
+ * An entry of the configuration that does not exist is skipped, as Falco
+ * skips it; one given with -r is an error. */
+static int add_entry(struct paths *ps, const char *path, bool must_exist)
+{
+    struct stat st;
+    if (stat(path, &st) < 0) {
+        if (must_exist || errno != ENOENT)
+            return fatal("%s: %s", path, strerror(errno));
+        return 0;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return paths_add(ps, path) ? 0 : fatal("out of memory");
+    DIR *d = opendir(path);
+    if (!d)
+        return fatal("%s: %s", path, strerror(errno));
+    size_t first = ps->n;
+    struct dirent *de;
+    int rc = 0;
+    while (!rc && (de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        char full[4096];
+        if (len < 5 || strcmp(de->d_name + len - 4, ".fco") ||
+            snprintf(full, sizeof(full), "%s/%s", path, de->d_name) >= (int)sizeof(full) ||
+            stat(full, &st) < 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (!paths_add(ps, full))
+            rc = fatal("out of memory");
+    }
+    closedir(d);
+    qsort(ps->p + first, ps->n - first, sizeof(*ps->p), by_name);
+    return rc;
+}
+
+/* The configured list: rules_files (a list, or one string), or the
+ * deprecated rules_file; both at once is an error, as in Falco. */
+static int configured_rules(struct fc_config *cfg, struct paths *ps)
+{
+    bool files = fc_config_has(cfg, "rules_files"), file = fc_config_has(cfg, "rules_file");
+    if (files && file)
+        return fatal("both rules_file and rules_files are set; keep rules_files");
+    const char *key = files ? "rules_files" : "rules_file";
+    size_t n = fc_config_len(cfg, key);
+    if (!n) {
+        const char *one = fc_config_str(cfg, key, "");
+        /* a lone string is a list of one; an empty value (YAML null) none */
+        return *one && strcmp(one, "null") ? add_entry(ps, one, false) : 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char item[64];
+        snprintf(item, sizeof(item), "%s[%zu]", key, i);
+        int rc = add_entry(ps, fc_config_str(cfg, item, ""), false);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* The rule objects: -r replaces the configured list. */
 static int load_objects(struct fc_config *cfg, const struct opts *o, struct fc_loaded **objs,
                         uint32_t *nobjs)
 {
-    size_t n = o->nrules ? (size_t)o->nrules : fc_config_len(cfg, "rules_files");
-    /* a single string is a list of one, as Falco reads it */
-    bool one = !n && !o->nrules && *fc_config_str(cfg, "rules_files", "");
-    if (one)
-        n = 1;
-    if (!n)
-        return fatal("no rules: give compiled rule objects with -r RULES.fco");
-    *objs = calloc(n, sizeof(**objs));
-    if (!*objs)
-        return fatal("out of memory");
-    for (size_t i = 0; i < n; i++) {
-        char key[64], err[512];
-        snprintf(key, sizeof(key), "rules_files[%zu]", i);
-        const char *path =
-            o->nrules ? o->rules[i] : fc_config_str(cfg, one ? "rules_files" : key, "");
-        if (!fc_object_load(path, &(*objs)[*nobjs], err, sizeof(err)))
-            return fatal("%s: %s%s", path, err,
-                         strstr(path, ".yaml") || strstr(path, ".yml")
-                             ? " (falcod runs compiled rules: falcoc compile it first)"
-                             : "");
-        ++*nobjs;
+    struct paths ps = {0};
+    int rc = 0;
+    for (int i = 0; !rc && i < o->nrules; i++)
+        rc = add_entry(&ps, o->rules[i], true);
+    if (!rc && !o->nrules)
+        rc = configured_rules(cfg, &ps);
+    if (!rc && !ps.n)
+        rc = fatal("no rules: give compiled rule objects with -r RULES.fco");
+    if (!rc && !(*objs = calloc(ps.n, sizeof(**objs))))
+        rc = fatal("out of memory");
+    for (size_t i = 0; !rc && i < ps.n; i++) {
+        char err[600];
+        const char *path = ps.p[i];
+        if (fc_object_load(path, &(*objs)[*nobjs], err, sizeof(err)))
+            ++*nobjs;
+        else
+            rc = fatal("%s%s", err,
+                       strstr(path, ".yaml") || strstr(path, ".yml")
+                           ? " (falcod runs compiled rules: falcoc compile it first)"
+                           : "");
     }
-    return 0;
+    paths_free(&ps);
+    return rc;
 }
 
 static bool suggested_output(struct fc_config *cfg)
@@ -287,11 +371,12 @@ int main(int argc, char **argv)
 {
     struct opts o;
     int rc = parse_args(argc, argv, &o);
-    if (rc)
+    if (rc || o.version) {
+        if (o.version && !rc)
+            printf("falcod version: %s\nRule ABI: %u\n", FALCOD_VERSION, FC_ABI_VERSION);
+        free(o.rules);
+        free(o.overrides);
         return rc < 0 ? 0 : rc;
-    if (o.version) {
-        printf("falcod version: %s\nRule ABI: %u\n", FALCOD_VERSION, FC_ABI_VERSION);
-        return 0;
     }
     struct fc_config *cfg = fc_config_new();
     struct fc_loaded *objs = NULL;
@@ -302,13 +387,18 @@ int main(int argc, char **argv)
         rc = fatal("out of memory");
         goto out;
     }
-    if ((rc = load_config(cfg, &o)) || (rc = load_objects(cfg, &o, &objs, &nobjs)))
+    if ((rc = load_config(cfg, &o)))
+        goto out;
+    for (size_t i = 0; i < fc_config_nwarnings(cfg); i++)
+        fprintf(stderr, "Warning: %s\n", fc_config_warning(cfg, i));
+    if ((rc = load_objects(cfg, &o, &objs, &nobjs)))
         goto out;
     if (o.list) {
         list_rules(objs, nobjs);
         goto out;
     }
 
+    size_t nwarn = fc_config_nwarnings(cfg);
     const char *match = fc_config_str(cfg, "rule_matching", "first");
     const char *prio = fc_config_str(cfg, "priority", "debug");
     int min_prio = priority_of(prio);
@@ -320,8 +410,11 @@ int main(int argc, char **argv)
         rc = fatal("priority: unknown priority '%s'", prio);
         goto out;
     }
-    const char *kind = fc_config_str(cfg, "engine.kind", "kmod");
-    const char *capture = fc_config_str(cfg, "engine.replay.capture_file", "");
+    /* -e stands for engine.kind=replay with this capture_file, whatever
+     * the configuration says */
+    const char *kind = o.capture ? "replay" : fc_config_str(cfg, "engine.kind", "kmod");
+    const char *capture =
+        o.capture ? o.capture : fc_config_str(cfg, "engine.replay.capture_file", "");
     if (strcmp(kind, "replay")) {
         if (!strcmp(kind, "kmod") || !strcmp(kind, "modern_ebpf") || !strcmp(kind, "nodriver"))
             rc = fatal("engine.kind %s: this build of falcod has no live event source yet; "
@@ -380,12 +473,15 @@ int main(int argc, char **argv)
         flags |= FC_ALERT_JSON_NO_FIELDS;
     if (!fc_config_bool(cfg, "json_include_tags_property", true))
         flags |= FC_ALERT_JSON_NO_TAGS;
-    for (size_t i = 0; i < fc_config_nwarnings(cfg); i++)
+    /* typed reads since the load may have added warnings */
+    for (size_t i = nwarn; i < fc_config_nwarnings(cfg); i++)
         fprintf(stderr, "Warning: %s\n", fc_config_warning(cfg, i));
-    if (o.dry_run)
-        goto out;
-
     char err[512];
+    if (o.dry_run) {
+        if (!fc_outputs_check(&oo, err, sizeof(err)))
+            rc = fatal("%s", err);
+        goto out;
+    }
     if (!(d.out = fc_outputs_open(&oo, err, sizeof(err)))) {
         rc = fatal("%s", err);
         goto out;
@@ -409,7 +505,8 @@ int main(int argc, char **argv)
         rc = fatal("%s", strerror(-e));
         goto out;
     }
-    struct sigaction sa = {.sa_handler = on_signal};
+    /* SA_RESTART: a signal must not cut an alert being written */
+    struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
@@ -417,7 +514,7 @@ int main(int argc, char **argv)
     uint64_t nread = 0;
     rc = fc_replay_capture("falcod", capture, on_event, &d, &nread);
     fflush(stdout);
-    if (rc != 3)
+    if (rc == 0 || (rc == 1 && nread)) /* not for a capture that did not open */
         fc_engine_summary(&d.eng, nread, stderr);
     rc = rc ? 1 : 0;
 out:

@@ -107,26 +107,34 @@ static void to_http(struct fc_outputs *out, const char *text, size_t len)
         fprintf(stderr, "http: libcurl failed to perform call: %s\n", curl_easy_strerror(rc));
 }
 
-struct fc_outputs *fc_outputs_open(const struct fc_outputs_opts *o, char *err, size_t errsz)
+bool fc_outputs_check(const struct fc_outputs_opts *o, char *err, size_t errsz)
 {
-    if (!o->stdout_enabled && !o->file_enabled && !o->syslog_enabled && !o->program_enabled) {
+    if (!o->stdout_enabled && !o->file_enabled && !o->syslog_enabled && !o->program_enabled &&
+        !o->http_enabled) {
         snprintf(err, errsz,
                  "no output configured: enable at least one of stdout_output, "
-                 "file_output, syslog_output, program_output");
-        return NULL;
+                 "file_output, syslog_output, program_output, http_output");
+        return false;
     }
     if (o->file_enabled && (!o->file_name || !*o->file_name)) {
         snprintf(err, errsz, "file_output is enabled but file_output.filename is empty");
-        return NULL;
+        return false;
     }
     if (o->program_enabled && (!o->program || !*o->program)) {
         snprintf(err, errsz, "program_output is enabled but program_output.program is empty");
-        return NULL;
+        return false;
     }
     if (o->http_enabled && (!o->http_url || !*o->http_url)) {
         snprintf(err, errsz, "http_output is enabled but http_output.url is empty");
-        return NULL;
+        return false;
     }
+    return true;
+}
+
+struct fc_outputs *fc_outputs_open(const struct fc_outputs_opts *o, char *err, size_t errsz)
+{
+    if (!fc_outputs_check(o, err, errsz))
+        return NULL;
     struct fc_outputs *out = calloc(1, sizeof(*out));
     if (!out) {
         snprintf(err, errsz, "out of memory");
@@ -148,15 +156,17 @@ struct fc_outputs *fc_outputs_open(const struct fc_outputs_opts *o, char *err, s
      * SIGPIPE. */
     if (o->program_enabled || o->http_enabled)
         signal(SIGPIPE, SIG_IGN);
-    if (!o->buffered && o->stdout_enabled)
-        setvbuf(stdout, NULL, _IONBF, 0);
     return out;
 }
 
-static void put_line(FILE *f, const char *text, size_t len)
+/* Unbuffered mode flushes the whole line at once: one write(2), so lines
+ * of several writers appending to one file do not interleave. */
+static void put_line(FILE *f, const char *text, size_t len, bool flush)
 {
     fwrite(text, 1, len, f);
     fputc('\n', f);
+    if (flush)
+        fflush(f);
 }
 
 /* A channel written through a stream: the file (fopen/fclose) or the
@@ -175,10 +185,8 @@ static void to_stream(const struct fc_outputs *out, FILE **kept, bool keep_alive
             fprintf(stderr, errfmt, target, strerror(errno));
             return;
         }
-        if (!out->o.buffered)
-            setvbuf(f, NULL, _IONBF, 0);
     }
-    put_line(f, text, len);
+    put_line(f, text, len, !out->o.buffered);
     if (keep_alive)
         *kept = f;
     else
@@ -191,7 +199,7 @@ void fc_outputs_emit(struct fc_outputs *out, uint32_t priority, const char *text
         to_stream(out, &out->file, out->o.file_keep_alive, out->file_name, fopen, "a", fclose,
                   "file: cannot open %s: %s\n", text, len);
     if (out->o.stdout_enabled)
-        put_line(stdout, text, len);
+        put_line(stdout, text, len, !out->o.buffered);
     if (out->o.syslog_enabled)
         syslog((int)(priority & 7), "%.*s", (int)len, text);
     if (out->o.program_enabled)

@@ -11,7 +11,10 @@
  *
  * Errors (unreadable or malformed YAML, a bad -o option, an included file
  * that includes again) are reported as "FILE:LINE:COL: message" (or
- * "-o OPTION: message") and leave what was loaded before them in place.
+ * "-o OPTION: message") and leave what was loaded before them in place;
+ * the exception is a failing -o config_files option, after which the
+ * document is the main file, what merged before the error and the options
+ * given before it (falcod stops there anyway).
  */
 #ifndef FALCOC_FC_CONFIG_H
 #define FALCOC_FC_CONFIG_H

@@ -33,9 +33,13 @@ struct fc_outputs_opts {
 
 struct fc_outputs;
 
-/* NULL with a message in err when no channel is enabled or an enabled one
- * lacks what it needs (file_output.filename, program_output.program,
+/* False with a message in err when no channel is enabled or an enabled
+ * one lacks what it needs (file_output.filename, program_output.program,
  * http_output.url). */
+bool fc_outputs_check(const struct fc_outputs_opts *o, char *err, size_t errsz);
+
+/* NULL with a message in err when fc_outputs_check fails or a channel
+ * cannot be set up. */
 struct fc_outputs *fc_outputs_open(const struct fc_outputs_opts *o, char *err, size_t errsz);
 
 /* Sends one alert (text without newline) of the given priority (0-7). */

@@ -170,6 +170,14 @@ FALCOD_T=$tmp fd_run -c "$tmp/str.yaml" -L
 [ $rc -eq 0 ] && [ "$(lines)" -eq 3 ] && grep -qx 'File read: a read of a file' "$tmp/out" && ok ||
     ko "rules_files as one string: exit $rc $(cat "$tmp/out" "$tmp/err")"
 
+#    file_output kept open, appending to what the file already holds
+echo "earlier line" >"$tmp/kept.txt"
+fd_run -r "$tmp/a.fco" -r "$tmp/b.fco" -e "$cap" "${quiet[@]}" -o rule_matching=all \
+    -o stdout_output.enabled=false -o file_output.enabled=true -o file_output.keep_alive=true \
+    -o "file_output.filename=$tmp/kept.txt"
+{ echo "earlier line"; cat "$tmp/all.out"; } >"$tmp/want.out"
+[ $rc -eq 0 ] && cmp -s "$tmp/kept.txt" "$tmp/want.out" && ok || ko "file_output keep_alive: exit $rc"
+
 # 4. The program channel, spawned per alert or kept alive.
 for keep in false true; do
     rm -f "$tmp/prog.txt"
@@ -217,6 +225,12 @@ assert len(want) > 0 and [p[3] for p in posts] == want, (len(posts), len(want))
 assert all(p[0] == "POST" and p[1] == ctype and p[2] == "falcod-test" for p in posts), posts[0]
 PY
 done
+#     http as the only channel (falcosidekick's set-up)
+: >"$tmp/posts.jsonl"
+fd_run -r "$tmp/a.fco" -e "$caps/falco__cat_write.scap" "${quiet[@]}" -o stdout_output.enabled=false \
+    -o http_output.enabled=true -o "http_output.url=http://127.0.0.1:$port/"
+[ $rc -eq 0 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/posts.jsonl")" -gt 0 ] && ok ||
+    ko "http_output alone: exit $rc $(cat "$tmp/err")"
 kill $recv 2>/dev/null
 wait $recv 2>/dev/null
 #     a receiver that is not there: the error is logged, alerts go on
@@ -234,11 +248,37 @@ fd_run -r "$tmp/a.fco" -r "$tmp/b.fco" -e "$cap" "${quiet[@]}" -M 0.2
 part=$(grep -o 'Events read: [0-9]*' "$tmp/err")
 [ $rc -eq 0 ] && [ "${part##* }" -gt 0 ] && [ "${part##* }" -lt "${full##* }" ] && ok ||
     ko "-M: $part vs $full"
+fd_run -r "$tmp/a.fco" -e "$cap" "${quiet[@]}"
+whole=$(grep -o 'Events read: [0-9]*' "$tmp/err")
+fd_run -r "$tmp/a.fco" -e "$cap" "${quiet[@]}" -M 0
+[ $rc -eq 0 ] && grep -q "^${whole}\$" "$tmp/err" && ok || ko "-M 0 is no limit: $(grep 'Events read' "$tmp/err") vs $whole"
 fd_run -r "$tmp/a.fco" -r "$tmp/b.fco" -L
 [ $rc -eq 0 ] && [ "$(lines)" -eq 5 ] && grep -qx 'Outbound connect: a connect' "$tmp/out" && ok ||
     ko "-L: $(cat "$tmp/out")"
 fd_run -r "$tmp/a.fco" -e "$cap" --dry-run
 [ $rc -eq 0 ] && [ ! -s "$tmp/out" ] && ! has_err 'Events read' && ok || ko "--dry-run: exit $rc"
+
+fd_run -r "$tmp/a.fco" -e "$cap" --dry-run -o stdout_output.enabled=false -o syslog_output.enabled=false
+[ $rc -eq 1 ] && has_err 'no output configured' && ok || ko "--dry-run checks outputs: exit $rc"
+fd_run --help
+[ $rc -eq 0 ] && grep -q '^usage: falcod' "$tmp/out" && ok || ko "--help: exit $rc"
+fd_run --version
+[ $rc -eq 0 ] && grep -q '^falcod version: ' "$tmp/out" && ok || ko "--version: exit $rc"
+#    rules_files: missing entries skipped, a directory's .fco files in name
+#    order; -r with a missing file is an error
+mkdir -p "$tmp/objs"
+cp "$tmp/b.fco" "$tmp/objs/1-b.fco" && cp "$tmp/a.fco" "$tmp/objs/2-a.fco" && touch "$tmp/objs/notes.txt"
+printf 'rules_files:\n  - %s/nope.fco\n  - %s/objs\n' "$tmp" "$tmp" >"$tmp/dir.yaml"
+fd_run -c "$tmp/dir.yaml" -L
+[ $rc -eq 0 ] && [ "$(head -1 "$tmp/out")" = "Any open: every open" ] && [ "$(lines)" -eq 5 ] && ok ||
+    ko "rules_files directory: exit $rc $(cat "$tmp/out" "$tmp/err")"
+printf 'rules_files: [%s/a.fco]\nrules_file: [%s/b.fco]\n' "$tmp" "$tmp" >"$tmp/both.yaml"
+fd_run -c "$tmp/both.yaml" -L
+[ $rc -eq 1 ] && has_err 'both rules_file and rules_files' && ok || ko "rules_file and rules_files: $(cat "$tmp/err")"
+#    Falco reads the first of two equal keys
+printf 'stdout_output: {enabled: true}\njson_output: false\njson_output: true\n' >"$tmp/dup.yaml"
+fd_run -c "$tmp/dup.yaml" -r "$tmp/a.fco" -e "$caps/falco__cat_write.scap"
+[ $rc -eq 0 ] && [ -s "$tmp/out" ] && ! grep -q '^{' "$tmp/out" && ok || ko "duplicate key: $(head -c 200 "$tmp/out")"
 
 # 6. Errors: exit 1 with "Error: ..." (or the capture's own message).
 fd_run -r "$tmp/a.fco"
@@ -250,7 +290,10 @@ fd_run -r "$tmp/a.yaml" -e "$cap"
 fd_run -e "$cap"
 [ $rc -eq 1 ] && has_err 'Error: no rules' && ok || ko "no rules: $(cat "$tmp/err")"
 fd_run -r "$tmp/a.fco" -e "$tmp/missing.scap" "${quiet[@]}"
-[ $rc -eq 1 ] && has_err "missing.scap" && ok || ko "missing capture: exit $rc $(cat "$tmp/err")"
+[ $rc -eq 1 ] && has_err "missing.scap" && ! has_err 'Events read' && ok ||
+    ko "missing capture: exit $rc $(cat "$tmp/err")"
+fd_run -r "$tmp/nope.fco" -e "$cap"
+[ $rc -eq 1 ] && has_err "Error: $tmp/nope.fco: No such file" && ok || ko "-r missing: $(cat "$tmp/err")"
 head -c 100000 "$cap" >"$tmp/cut.scap"
 fd_run -r "$tmp/a.fco" -e "$tmp/cut.scap" "${quiet[@]}"
 [ $rc -eq 1 ] && has_err 'cut.scap' && has_err 'Events read' && ok || ko "damaged capture: exit $rc"

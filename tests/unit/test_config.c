@@ -87,7 +87,7 @@ static void test_tree(void)
     CHECK(streq(fc_config_str(c, "list[2].k", NULL), "v"), "index then key");
     CHECK(!fc_config_has(c, "list[3]"), "index past the end");
     CHECK(streq(fc_config_str(c, "multi[0][1]", NULL), "2"), "double index");
-    CHECK(streq(fc_config_str(c, "dup", NULL), "second"), "later duplicate key wins");
+    CHECK(streq(fc_config_str(c, "dup", NULL), "first"), "first duplicate key wins");
     CHECK(streq(fc_config_str(c, "quoted", NULL), "null"), "quoted null is a string");
     /* A plain empty value is null: present, read as "null" by yaml-cpp. */
     CHECK(fc_config_has(c, "empty") && streq(fc_config_str(c, "empty", "d"), "null"), "null");
