@@ -455,6 +455,7 @@ int main(int argc, char **argv)
         .http_echo = fc_config_bool(cfg, "http_output.echo", false),
         .http_compress = fc_config_bool(cfg, "http_output.compress_uploads", false),
         .http_keep_alive = fc_config_bool(cfg, "http_output.keep_alive", false),
+        .queue_capacity = fc_config_uint(cfg, "outputs_queue.capacity", 0),
         .http_max_timeouts =
             (uint32_t)fc_config_uint(cfg, "http_output.max_consecutive_timeouts", 5) & 0xff,
     };
@@ -513,7 +514,8 @@ int main(int argc, char **argv)
 
     uint64_t nread = 0;
     rc = fc_replay_capture("falcod", capture, on_event, &d, &nread);
-    fflush(stdout);
+    fc_outputs_close(d.out); /* the queued alerts first */
+    d.out = NULL;
     if (rc == 0 || (rc == 1 && nread)) /* not for a capture that did not open */
         fc_engine_summary(&d.eng, nread, stderr);
     rc = rc ? 1 : 0;

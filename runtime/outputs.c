@@ -5,7 +5,10 @@
  * opened for each alert, as Falco does; unbuffered mode flushes each
  * channel after every alert. Syslog gets the alert's priority as its
  * level, with libc's default facility (LOG_USER): Falco never calls
- * openlog. HTTP posts each alert on one reused libcurl handle; like Falco
+ * openlog. Alerts reach the channels through a queue drained by one worker
+ * thread, as in Falco, so a slow channel does not hold up the events; a
+ * bounded queue that is full drops the newest alert. HTTP posts each alert
+ * on one reused libcurl handle; like Falco
  * it logs transport errors only (a 4xx or 5xx reply is not an error) and
  * retries a timed-out post up to max_consecutive_timeouts times.
  */
@@ -13,11 +16,19 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+
+/* One queued message: an alert, or the reopen request of SIGUSR1. */
+struct msg {
+    char *text; /* NULL: reopen */
+    size_t len;
+    uint32_t priority;
+};
 
 struct fc_outputs {
     struct fc_outputs_opts o;
@@ -26,6 +37,14 @@ struct fc_outputs {
     CURL *curl;
     struct curl_slist *headers;
     char *url;
+    /* the queue between the event thread and the worker */
+    pthread_t worker;
+    bool worker_on, stop;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct msg *q; /* ring of cap entries, n of them from head */
+    size_t cap, head, n;
+    uint64_t drops;
 };
 
 static char *dup_or_null(const char *s)
@@ -107,6 +126,8 @@ static void to_http(struct fc_outputs *out, const char *text, size_t len)
         fprintf(stderr, "http: libcurl failed to perform call: %s\n", curl_easy_strerror(rc));
 }
 
+static void *worker(void *arg);
+
 bool fc_outputs_check(const struct fc_outputs_opts *o, char *err, size_t errsz)
 {
     if (!o->stdout_enabled && !o->file_enabled && !o->syslog_enabled && !o->program_enabled &&
@@ -141,6 +162,8 @@ struct fc_outputs *fc_outputs_open(const struct fc_outputs_opts *o, char *err, s
         return NULL;
     }
     out->o = *o;
+    pthread_mutex_init(&out->mu, NULL);
+    pthread_cond_init(&out->cv, NULL);
     out->file_name = dup_or_null(o->file_name);
     out->program = dup_or_null(o->program);
     if ((o->file_name && !out->file_name) || (o->program && !out->program)) {
@@ -156,6 +179,12 @@ struct fc_outputs *fc_outputs_open(const struct fc_outputs_opts *o, char *err, s
      * SIGPIPE. */
     if (o->program_enabled || o->http_enabled)
         signal(SIGPIPE, SIG_IGN);
+    if (pthread_create(&out->worker, NULL, worker, out)) {
+        snprintf(err, errsz, "cannot start the output thread");
+        fc_outputs_close(out);
+        return NULL;
+    }
+    out->worker_on = true;
     return out;
 }
 
@@ -193,7 +222,8 @@ static void to_stream(const struct fc_outputs *out, FILE **kept, bool keep_alive
         close_fn(f);
 }
 
-void fc_outputs_emit(struct fc_outputs *out, uint32_t priority, const char *text, size_t len)
+/* Hands one alert to every channel, in Falco's order (worker thread). */
+static void write_all(struct fc_outputs *out, uint32_t priority, const char *text, size_t len)
 {
     if (out->o.file_enabled)
         to_stream(out, &out->file, out->o.file_keep_alive, out->file_name, fopen, "a", fclose,
@@ -209,7 +239,7 @@ void fc_outputs_emit(struct fc_outputs *out, uint32_t priority, const char *text
         to_http(out, text, len);
 }
 
-void fc_outputs_reopen(struct fc_outputs *out)
+static void close_kept(struct fc_outputs *out)
 {
     if (out->file) {
         fclose(out->file);
@@ -221,11 +251,106 @@ void fc_outputs_reopen(struct fc_outputs *out)
     }
 }
 
+static void *worker(void *arg)
+{
+    struct fc_outputs *out = arg;
+    /* signals are the event thread's to handle */
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    pthread_mutex_lock(&out->mu);
+    for (;;) {
+        while (!out->n && !out->stop)
+            pthread_cond_wait(&out->cv, &out->mu);
+        if (!out->n)
+            break;
+        struct msg m = out->q[out->head];
+        out->head = (out->head + 1) % out->cap;
+        out->n--;
+        pthread_mutex_unlock(&out->mu);
+        if (m.text)
+            write_all(out, m.priority, m.text, m.len);
+        else
+            close_kept(out);
+        free(m.text);
+        pthread_mutex_lock(&out->mu);
+    }
+    pthread_mutex_unlock(&out->mu);
+    return NULL;
+}
+
+/* Queues m; false when the queue is full (or memory is). Called locked. */
+static bool push(struct fc_outputs *out, struct msg m, bool bounded)
+{
+    size_t limit = out->o.queue_capacity;
+    if (bounded && limit && out->n >= limit)
+        return false;
+    if (out->n == out->cap) { /* grow, unwrapping the ring */
+        size_t nc = out->cap ? out->cap * 2 : 64;
+        struct msg *nq = malloc(nc * sizeof(*nq));
+        if (!nq)
+            return false;
+        for (size_t i = 0; i < out->n; i++)
+            nq[i] = out->q[(out->head + i) % out->cap];
+        free(out->q);
+        out->q = nq;
+        out->cap = nc;
+        out->head = 0;
+    }
+    out->q[(out->head + out->n++) % out->cap] = m;
+    pthread_cond_signal(&out->cv);
+    return true;
+}
+
+void fc_outputs_emit(struct fc_outputs *out, uint32_t priority, const char *text, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (copy) {
+        memcpy(copy, text, len);
+        copy[len] = '\0';
+    }
+    pthread_mutex_lock(&out->mu);
+    bool ok = copy && push(out, (struct msg){copy, len, priority}, true);
+    /* Falco drops the newest alert when the queue is full and says so once */
+    if (!ok && !out->drops++)
+        fprintf(stderr, "Outputs queue out of memory. Drop event and continue on ...\n");
+    pthread_mutex_unlock(&out->mu);
+    if (!ok)
+        free(copy);
+}
+
+void fc_outputs_reopen(struct fc_outputs *out)
+{
+    pthread_mutex_lock(&out->mu);
+    push(out, (struct msg){NULL, 0, 0}, false);
+    pthread_mutex_unlock(&out->mu);
+}
+
+uint64_t fc_outputs_drops(struct fc_outputs *out)
+{
+    pthread_mutex_lock(&out->mu);
+    uint64_t d = out->drops;
+    pthread_mutex_unlock(&out->mu);
+    return d;
+}
+
 void fc_outputs_close(struct fc_outputs *out)
 {
     if (!out)
         return;
-    fc_outputs_reopen(out);
+    if (out->worker_on) { /* drain what is queued, then stop */
+        pthread_mutex_lock(&out->mu);
+        out->stop = true;
+        pthread_cond_signal(&out->cv);
+        pthread_mutex_unlock(&out->mu);
+        pthread_join(out->worker, NULL);
+    }
+    for (size_t i = 0; i < out->n; i++)
+        free(out->q[(out->head + i) % out->cap].text);
+    free(out->q);
+    pthread_mutex_destroy(&out->mu);
+    pthread_cond_destroy(&out->cv);
+    close_kept(out);
     fflush(stdout);
     if (out->curl) {
         curl_easy_cleanup(out->curl);

@@ -6,7 +6,8 @@
  * A channel that fails (a file that cannot be opened, a program that cannot
  * be spawned) reports "CHANNEL: reason" on stderr and the alert still goes
  * to the other channels; the failing one is retried on the next alert.
- * Alerts are written on the calling thread.
+ * The caller's thread only queues a copy of each alert (§8.2); one worker
+ * thread writes the channels, in queue order.
  */
 #ifndef FALCOC_FC_OUTPUTS_H
 #define FALCOC_FC_OUTPUTS_H
@@ -29,6 +30,7 @@ struct fc_outputs_opts {
     bool http_insecure, http_mtls, http_echo, http_compress, http_keep_alive;
     const char *http_ca_cert, *http_ca_bundle, *http_ca_path, *http_client_cert, *http_client_key;
     uint32_t http_max_timeouts; /* retries after a timeout */
+    uint64_t queue_capacity;    /* outputs_queue.capacity; 0: unbounded */
 };
 
 struct fc_outputs;
@@ -42,13 +44,18 @@ bool fc_outputs_check(const struct fc_outputs_opts *o, char *err, size_t errsz);
  * cannot be set up. */
 struct fc_outputs *fc_outputs_open(const struct fc_outputs_opts *o, char *err, size_t errsz);
 
-/* Sends one alert (text without newline) of the given priority (0-7). */
+/* Queues one alert (text without newline) of the given priority (0-7);
+ * when the queue is full the alert is dropped and counted. */
 void fc_outputs_emit(struct fc_outputs *out, uint32_t priority, const char *text, size_t len);
 
-/* SIGUSR1: close the kept-alive file and program, to reopen on next use. */
+/* SIGUSR1: close the kept-alive file and program, to reopen on next use
+ * (queued behind the alerts before it). */
 void fc_outputs_reopen(struct fc_outputs *out);
 
-/* Flushes and closes everything. */
+/* Alerts dropped so far because the queue was full. */
+uint64_t fc_outputs_drops(struct fc_outputs *out);
+
+/* Writes what is queued, then flushes and closes everything. */
 void fc_outputs_close(struct fc_outputs *out);
 
 #endif

@@ -241,6 +241,17 @@ fd_run -r "$tmp/a.fco" -e "$caps/falco__cat_write.scap" "${quiet[@]}" -o http_ou
 fd_run -r "$tmp/a.fco" -e "$cap" -o http_output.enabled=true -o stdout_output.enabled=false
 [ $rc -eq 1 ] && has_err 'http_output.url is empty' && ok || ko "http without url: $(cat "$tmp/err")"
 
+# 4c. A bounded queue in front of a slow channel: the events go on, the
+#     newest alerts are dropped, and the first drop is reported once.
+rm -f "$tmp/slow.txt"
+fd_run -r "$tmp/a.fco" -r "$tmp/b.fco" -e "$cap" "${quiet[@]}" -o rule_matching=all \
+    -o stdout_output.enabled=false -o outputs_queue.capacity=1 -o program_output.enabled=true \
+    -o "program_output.program=sleep 0.2; cat >> $tmp/slow.txt"
+got=$(wc -l <"$tmp/slow.txt" 2>/dev/null || echo 0)
+[ $rc -eq 0 ] && [ "$got" -ge 1 ] && [ "$got" -lt 50 ] &&
+    [ "$(grep -c 'Outputs queue out of memory' "$tmp/err")" -eq 1 ] && ok ||
+    ko "bounded queue: exit $rc, $got alerts written of $(wc -l <"$tmp/all.out"); $(head -c 300 "$tmp/err")"
+
 # 5. -M stops after that much event time; -L lists; --dry-run reads nothing.
 fd_run -r "$tmp/a.fco" -r "$tmp/b.fco" -e "$cap" "${quiet[@]}" -M 1
 full=$(grep -o 'Events read: [0-9]*' "$tmp/err")
