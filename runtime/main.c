@@ -367,6 +367,62 @@ static void list_rules(const struct fc_loaded *objs, uint32_t nobjs)
             printf("%s: %s\n", objs[i].obj->rules[r].name, objs[i].obj->rules[r].desc);
 }
 
+/* The output channels of the configuration (outputs.md §7-§8). */
+static struct fc_outputs_opts outputs_of(struct fc_config *cfg, bool unbuffered)
+{
+    return (struct fc_outputs_opts){
+        .buffered = fc_config_bool(cfg, "buffered_outputs", false) && !unbuffered,
+        .stdout_enabled = fc_config_bool(cfg, "stdout_output.enabled", false),
+        .file_enabled = fc_config_bool(cfg, "file_output.enabled", false),
+        .file_keep_alive = fc_config_bool(cfg, "file_output.keep_alive", false),
+        .file_name = fc_config_str(cfg, "file_output.filename", ""),
+        .syslog_enabled = fc_config_bool(cfg, "syslog_output.enabled", false),
+        .program_enabled = fc_config_bool(cfg, "program_output.enabled", false),
+        .program_keep_alive = fc_config_bool(cfg, "program_output.keep_alive", false),
+        .program = fc_config_str(cfg, "program_output.program", ""),
+        .http_enabled = fc_config_bool(cfg, "http_output.enabled", false),
+        .http_json = fc_config_bool(cfg, "json_output", false),
+        .http_url = fc_config_str(cfg, "http_output.url", ""),
+        .http_user_agent = fc_config_str(cfg, "http_output.user_agent", "falcosecurity/falco"),
+        .http_insecure = fc_config_bool(cfg, "http_output.insecure", false),
+        .http_ca_cert = fc_config_str(cfg, "http_output.ca_cert", ""),
+        .http_ca_bundle = fc_config_str(cfg, "http_output.ca_bundle", ""),
+        .http_ca_path = fc_config_str(cfg, "http_output.ca_path", "/etc/ssl/certs"),
+        .http_mtls = fc_config_bool(cfg, "http_output.mtls", false),
+        .http_client_cert =
+            fc_config_str(cfg, "http_output.client_cert", "/etc/ssl/certs/client.crt"),
+        .http_client_key =
+            fc_config_str(cfg, "http_output.client_key", "/etc/ssl/certs/client.key"),
+        .http_echo = fc_config_bool(cfg, "http_output.echo", false),
+        .http_compress = fc_config_bool(cfg, "http_output.compress_uploads", false),
+        .http_keep_alive = fc_config_bool(cfg, "http_output.keep_alive", false),
+        .queue_capacity = fc_config_uint(cfg, "outputs_queue.capacity", 0),
+        .http_max_timeouts =
+            (uint32_t)fc_config_uint(cfg, "http_output.max_consecutive_timeouts", 5) & 0xff,
+    };
+}
+
+/* The alert form of the configuration (outputs.md §3-§6). */
+static uint32_t alert_flags_of(struct fc_config *cfg)
+{
+    uint32_t flags = 0;
+    if (fc_config_bool(cfg, "json_output", false))
+        flags |= FC_ALERT_JSON;
+    if (fc_config_bool(cfg, "time_format_iso_8601", false))
+        flags |= FC_ALERT_ISO8601;
+    if (suggested_output(cfg))
+        flags |= FC_ALERT_SUGGESTED;
+    if (fc_config_bool(cfg, "json_include_message_property", false))
+        flags |= FC_ALERT_JSON_MESSAGE;
+    if (!fc_config_bool(cfg, "json_include_output_property", true))
+        flags |= FC_ALERT_JSON_NO_OUTPUT;
+    if (!fc_config_bool(cfg, "json_include_output_fields_property", true))
+        flags |= FC_ALERT_JSON_NO_FIELDS;
+    if (!fc_config_bool(cfg, "json_include_tags_property", true))
+        flags |= FC_ALERT_JSON_NO_TAGS;
+    return flags;
+}
+
 int main(int argc, char **argv)
 {
     struct opts o;
@@ -429,51 +485,8 @@ int main(int argc, char **argv)
         goto out;
     }
 
-    struct fc_outputs_opts oo = {
-        .buffered = fc_config_bool(cfg, "buffered_outputs", false) && !o.unbuffered,
-        .stdout_enabled = fc_config_bool(cfg, "stdout_output.enabled", false),
-        .file_enabled = fc_config_bool(cfg, "file_output.enabled", false),
-        .file_keep_alive = fc_config_bool(cfg, "file_output.keep_alive", false),
-        .file_name = fc_config_str(cfg, "file_output.filename", ""),
-        .syslog_enabled = fc_config_bool(cfg, "syslog_output.enabled", false),
-        .program_enabled = fc_config_bool(cfg, "program_output.enabled", false),
-        .program_keep_alive = fc_config_bool(cfg, "program_output.keep_alive", false),
-        .program = fc_config_str(cfg, "program_output.program", ""),
-        .http_enabled = fc_config_bool(cfg, "http_output.enabled", false),
-        .http_json = fc_config_bool(cfg, "json_output", false),
-        .http_url = fc_config_str(cfg, "http_output.url", ""),
-        .http_user_agent = fc_config_str(cfg, "http_output.user_agent", "falcosecurity/falco"),
-        .http_insecure = fc_config_bool(cfg, "http_output.insecure", false),
-        .http_ca_cert = fc_config_str(cfg, "http_output.ca_cert", ""),
-        .http_ca_bundle = fc_config_str(cfg, "http_output.ca_bundle", ""),
-        .http_ca_path = fc_config_str(cfg, "http_output.ca_path", "/etc/ssl/certs"),
-        .http_mtls = fc_config_bool(cfg, "http_output.mtls", false),
-        .http_client_cert =
-            fc_config_str(cfg, "http_output.client_cert", "/etc/ssl/certs/client.crt"),
-        .http_client_key =
-            fc_config_str(cfg, "http_output.client_key", "/etc/ssl/certs/client.key"),
-        .http_echo = fc_config_bool(cfg, "http_output.echo", false),
-        .http_compress = fc_config_bool(cfg, "http_output.compress_uploads", false),
-        .http_keep_alive = fc_config_bool(cfg, "http_output.keep_alive", false),
-        .queue_capacity = fc_config_uint(cfg, "outputs_queue.capacity", 0),
-        .http_max_timeouts =
-            (uint32_t)fc_config_uint(cfg, "http_output.max_consecutive_timeouts", 5) & 0xff,
-    };
-    uint32_t flags = 0;
-    if (fc_config_bool(cfg, "json_output", false))
-        flags |= FC_ALERT_JSON;
-    if (fc_config_bool(cfg, "time_format_iso_8601", false))
-        flags |= FC_ALERT_ISO8601;
-    if (suggested_output(cfg))
-        flags |= FC_ALERT_SUGGESTED;
-    if (fc_config_bool(cfg, "json_include_message_property", false))
-        flags |= FC_ALERT_JSON_MESSAGE;
-    if (!fc_config_bool(cfg, "json_include_output_property", true))
-        flags |= FC_ALERT_JSON_NO_OUTPUT;
-    if (!fc_config_bool(cfg, "json_include_output_fields_property", true))
-        flags |= FC_ALERT_JSON_NO_FIELDS;
-    if (!fc_config_bool(cfg, "json_include_tags_property", true))
-        flags |= FC_ALERT_JSON_NO_TAGS;
+    struct fc_outputs_opts oo = outputs_of(cfg, o.unbuffered);
+    uint32_t flags = alert_flags_of(cfg);
     /* typed reads since the load may have added warnings */
     for (size_t i = nwarn; i < fc_config_nwarnings(cfg); i++)
         fprintf(stderr, "Warning: %s\n", fc_config_warning(cfg, i));
