@@ -155,6 +155,7 @@ SD_AGG='
             if (line ~ /^#/ || line == "") continue
             split(line, p, "\t")
             nk++; kitem[nk] = p[1]; kcap[nk] = p[2]; kline[nk] = n
+            kby[p[1], ++kn[p[1]]] = nk # the entries of each item, in file order
             ntok[nk] = split(p[3], t, ",")
             for (i = 1; i <= ntok[nk]; i++) ktok[nk, i] = t[i]
             i = index(p[4], "=>")
@@ -174,13 +175,22 @@ SD_AGG='
         }
         return 0
     }
-    function known_hit(item, cap, type, dir, sv, ov,   j) {
-        for (j = 1; j <= nk; j++)
-            if ((kitem[j] == item || (kitem[j] == "@condition" && item ~ /^(op|macro|rule):/)) &&
-                (kcap[j] == "*" || kcap[j] == cap) && event_hit(j, type, dir) &&
-                (ks[j] == "*" || ks[j] == sv) && (ko[j] == "*" || ko[j] == ov))
-                return j
-        return 0
+    function entry_hit(j, cap, type, dir, sv, ov) {
+        return (kcap[j] == "*" || kcap[j] == cap) && event_hit(j, type, dir) &&
+               (ks[j] == "*" || ks[j] == sv) && (ko[j] == "*" || ko[j] == ov)
+    }
+    # The first entry in file order that covers the mismatch: among the
+    # item'"'"'s own entries and, for conditions, the "@condition" ones.
+    function known_hit(item, cap, type, dir, sv, ov,   i, j, c) {
+        for (i = 1; i <= kn[item]; i++)
+            if (entry_hit(j = kby[item, i], cap, type, dir, sv, ov))
+                break
+        if (i > kn[item]) j = 0
+        if (item ~ /^(op|macro|rule):/)
+            for (i = 1; i <= kn["@condition"] && (!j || kby["@condition", i] < j); i++)
+                if (entry_hit(c = kby["@condition", i], cap, type, dir, sv, ov))
+                    return c
+        return j
     }
     function cut(s) { return length(s) > 160 ? substr(s, 1, 160) "..." : s }
     function miss(item, cap, type, key, sv, ov,   g, j, p) {
