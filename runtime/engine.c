@@ -21,7 +21,8 @@ struct fc_engine_set {
     struct fc_ctx ctx;
     uint32_t *hits;     /* match output, rs->nrules entries */
     uint64_t *per_rule; /* alerts per rule */
-    bool below;         /* holds rules less severe than the threshold */
+    bool *off;          /* turned off by a `rules:` selector */
+    bool below;         /* holds rules that never alert (threshold, selectors) */
 };
 
 static uint32_t object_match(const struct fc_ruleset *rs, struct fc_ctx *c, uint32_t evtype,
@@ -61,7 +62,8 @@ int fc_engine_init(struct fc_engine *e, const struct fc_ruleset *sets, uint32_t 
         s->rs = &sets[i];
         s->hits = calloc(sets[i].nrules + 1, sizeof(*s->hits));
         s->per_rule = calloc(sets[i].nrules + 1, sizeof(*s->per_rule));
-        if (!s->hits || !s->per_rule ||
+        s->off = calloc(sets[i].nrules + 1, sizeof(*s->off));
+        if (!s->hits || !s->per_rule || !s->off ||
             !fc_ctx_init(&s->ctx, &fc_state_provider, sets[i].frefs, sets[i].nfrefs))
             return -ENOMEM;
         s->ctx.k = sets[i].k;
@@ -78,6 +80,7 @@ void fc_engine_fini(struct fc_engine *e)
             fc_ctx_fini(&e->sets[i].ctx);
         free(e->sets[i].hits);
         free(e->sets[i].per_rule);
+        free(e->sets[i].off);
     }
     free(e->sets);
     fc_alerter_free(&e->al);
@@ -97,7 +100,7 @@ int fc_engine_event(struct fc_engine *e, const struct scap_event *ev, struct fc_
         uint32_t n = s->rs->match(s->rs, &s->ctx, ev->type, s->hits, mode);
         for (uint32_t j = 0; j < n; j++) {
             const struct fc_rule_desc *d = &s->rs->rules[s->hits[j]];
-            if (d->priority > e->o.min_priority)
+            if (d->priority > e->o.min_priority || s->off[s->hits[j]])
                 continue;
             s->per_rule[s->hits[j]]++;
             e->per_prio[d->priority & 7]++;
@@ -114,6 +117,56 @@ int fc_engine_event(struct fc_engine *e, const struct scap_event *ev, struct fc_
         }
     }
     return 0;
+}
+
+/* Does name match pattern, where '*' matches any run of characters? */
+static bool wild_match(const char *pat, const char *name)
+{
+    const char *star = NULL, *resume = NULL;
+    while (*name) {
+        if (*pat == '*') {
+            star = pat++;
+            resume = name;
+        } else if (*pat == *name) {
+            pat++;
+            name++;
+        } else if (star) {
+            pat = star + 1;
+            name = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (*pat == '*')
+        pat++;
+    return !*pat;
+}
+
+static bool has_tag(const struct fc_rule_desc *d, const char *tag)
+{
+    for (uint32_t t = 0; t < d->ntags; t++)
+        if (!strcmp(d->tags[t], tag))
+            return true;
+    return false;
+}
+
+uint32_t fc_engine_select(struct fc_engine *e, const char *pattern, const char *tag, bool on)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < e->nsets; i++) {
+        struct fc_engine_set *s = &e->sets[i];
+        s->below = false;
+        for (uint32_t r = 0; r < s->rs->nrules; r++) {
+            const struct fc_rule_desc *d = &s->rs->rules[r];
+            if ((pattern && wild_match(pattern, d->name ? d->name : "")) ||
+                (tag && has_tag(d, tag))) {
+                s->off[r] = !on;
+                n++;
+            }
+            s->below |= s->off[r] || d->priority > e->o.min_priority;
+        }
+    }
+    return n;
 }
 
 void fc_engine_summary(const struct fc_engine *e, uint64_t nread, FILE *f)

@@ -348,6 +348,36 @@ static int load_objects(struct fc_config *cfg, const struct opts *o, struct fc_l
     return rc;
 }
 
+/* The `rules:` selectors, in order: each item has exactly one of enable
+ * or disable, holding a rule name pattern and/or a tag. Rules a file
+ * disables are not compiled into its object, so an enable selector can
+ * only turn back on what an earlier selector turned off. */
+static int apply_selectors(struct fc_config *cfg, struct fc_engine *eng)
+{
+    size_t n = fc_config_len(cfg, "rules");
+    for (size_t i = 0; i < n; i++) {
+        char k[96];
+        snprintf(k, sizeof(k), "rules[%zu].enable", i);
+        bool en = fc_config_has(cfg, k);
+        snprintf(k, sizeof(k), "rules[%zu].disable", i);
+        if (en == fc_config_has(cfg, k))
+            return fatal("rules[%zu]: expected exactly one of enable or disable", i);
+        const char *verb = en ? "enable" : "disable";
+        snprintf(k, sizeof(k), "rules[%zu].%s.rule", i, verb);
+        const char *rule = fc_config_str(cfg, k, NULL);
+        snprintf(k, sizeof(k), "rules[%zu].%s.tag", i, verb);
+        const char *tag = fc_config_str(cfg, k, NULL);
+        if (!rule && !tag)
+            return fatal("rules[%zu].%s: expected a rule or a tag", i, verb);
+        if (!fc_engine_select(eng, rule, tag, en) && en)
+            fprintf(stderr,
+                    "Warning: rules[%zu]: no loaded rule matches (a rule its file disables is "
+                    "not compiled into the object)\n",
+                    i);
+    }
+    return 0;
+}
+
 static bool suggested_output(struct fc_config *cfg)
 {
     size_t n = fc_config_len(cfg, "append_output");
@@ -519,6 +549,8 @@ int main(int argc, char **argv)
         rc = fatal("%s", strerror(-e));
         goto out;
     }
+    if ((rc = apply_selectors(cfg, &d.eng)))
+        goto out;
     /* SA_RESTART: a signal must not cut an alert being written */
     struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
     sigaction(SIGINT, &sa, NULL);

@@ -8,7 +8,8 @@
  * load order on every event, applies Falco's rule_matching (the first
  * matching rule in load order, or all of them) and its priority threshold
  * (rules less severe than it never alert), renders each alert once and
- * hands the text to the caller's emit function. It counts alerts per rule
+ * hands the text to the caller's emit function. Rules can also be turned
+ * off by name or tag after loading (the `rules:` selectors). It counts alerts per rule
  * and per priority for Falco's end-of-run summary.
  *
  * Ownership: the engine borrows the rulesets (they must outlive it) and
@@ -77,6 +78,11 @@ struct fc_engine {
 int fc_engine_init(struct fc_engine *e, const struct fc_ruleset *sets, uint32_t nsets,
                    const struct fc_engine_opts *o);
 void fc_engine_fini(struct fc_engine *e);
+
+/* Falco's `rules:` selectors: turns off (or back on) every loaded rule whose
+ * name matches pattern (a '*' matches any run of characters) or, when tag
+ * is given, that carries tag. Returns how many rules matched. */
+uint32_t fc_engine_select(struct fc_engine *e, const char *pattern, const char *tag, bool on);
 
 /* Evaluates one event the state engine has parsed: 0, or the emit
  * function's error, or -ENOMEM. */

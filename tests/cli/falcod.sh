@@ -127,6 +127,30 @@ for sw in "message_property=true tags_property=false:hostname,message,output,out
     python3 "$tmp/keys.py" "$tmp/out" "${sw#*:}" && ok || ko "json_include $1 $2: $(head -c 600 "$tmp/out")"
 done
 
+#    the rules: selectors, applied in order: by name pattern, by tag, and
+#    an enable that turns back on what a disable turned off
+sel() {
+    fd_run -r "$tmp/a.fco" -r "$tmp/b.fco" -e "$cap" "${quiet[@]}" -o rule_matching=all "$@"
+}
+sel -o 'rules[]={disable: {rule: "Any*"}}'
+grep -v ': Informational any open (' "$tmp/all.out" >"$tmp/want.out"
+[ $rc -eq 0 ] && cmp -s "$tmp/out" "$tmp/want.out" && ok || ko "disable by name: $(diff "$tmp/want.out" "$tmp/out" | head -3)"
+sel -o 'rules[]={disable: {tag: files}}'
+grep -v ': Informational any open (\|: Warning open below etc (' "$tmp/all.out" >"$tmp/want.out"
+[ $rc -eq 0 ] && cmp -s "$tmp/out" "$tmp/want.out" && ok || ko "disable by tag: $(diff "$tmp/want.out" "$tmp/out" | head -3)"
+sel -o 'rules[]={disable: {tag: files}}' -o 'rules[]={enable: {rule: Open below etc}}'
+grep -v ': Informational any open (' "$tmp/all.out" >"$tmp/want.out"
+[ $rc -eq 0 ] && cmp -s "$tmp/out" "$tmp/want.out" && ok || ko "disable then enable: $(diff "$tmp/want.out" "$tmp/out" | head -3)"
+#    with rule_matching first, a rule turned off does not hide the next one
+fd_run -r "$tmp/b.fco" -r "$tmp/a.fco" -e "$cap" "${quiet[@]}" -o 'rules[]={disable: {rule: Any open}}'
+[ $rc -eq 0 ] && [ "$(grep -c 'Warning open below etc' "$tmp/out")" = "$(cat "$tmp/n2")" ] && ok ||
+    ko "disabled first match: $(grep -c 'Warning open below etc' "$tmp/out") vs $(cat "$tmp/n2")"
+sel -o 'rules[]={enable: {rule: "No such*"}}'
+[ $rc -eq 0 ] && cmp -s "$tmp/out" "$tmp/all.out" && has_err 'rules[0]: no loaded rule matches' && ok ||
+    ko "enable of an unknown rule: $(cat "$tmp/err")"
+sel -o 'rules[]={drop: {rule: x}}'
+[ $rc -eq 1 ] && has_err 'rules[0]: expected exactly one of enable or disable' && ok || ko "bad selector: $(cat "$tmp/err")"
+
 # 3. A configuration file, with -o applied on top of it.
 cat >"$tmp/falco.yaml" <<Y
 json_output: true
