@@ -172,8 +172,11 @@ int cmd_run(int argc, char **argv, matcher_build_fn build)
     uint64_t nread;
     rc = fc_replay_capture("falcoc: run", o.capture, on_event, &eng, &nread);
     fflush(stdout);
-    if (rc != 3)
-        fc_engine_summary(&eng, nread, stderr);
+    if (rc == 0 || (rc == 1 && nread)) { /* not for a capture that did not open */
+        fprintf(stderr, "Events read: %llu\n", (unsigned long long)nread);
+        fc_engine_summary(&eng, stdout);
+        fflush(stdout);
+    }
 out:
     fc_engine_fini(&eng);
     if (m.release)

@@ -169,9 +169,8 @@ uint32_t fc_engine_select(struct fc_engine *e, const char *pattern, const char *
     return n;
 }
 
-void fc_engine_summary(const struct fc_engine *e, uint64_t nread, FILE *f)
+void fc_engine_summary(const struct fc_engine *e, FILE *f)
 {
-    fprintf(f, "Events read: %llu\n", (unsigned long long)nread);
     fprintf(f, "Events detected: %llu\n", (unsigned long long)e->alerts);
     fputs("Rule counts by severity:\n", f);
     for (uint32_t p = 0; p < 8; p++)

@@ -561,8 +561,10 @@ int main(int argc, char **argv)
     rc = fc_replay_capture("falcod", capture, on_event, &d, &nread);
     fc_outputs_close(d.out); /* the queued alerts first */
     d.out = NULL;
-    if (rc == 0 || (rc == 1 && nread)) /* not for a capture that did not open */
-        fc_engine_summary(&d.eng, nread, stderr);
+    if (rc == 0 || (rc == 1 && nread)) { /* not for a capture that did not open */
+        fprintf(stderr, "Events read: %llu\n", (unsigned long long)nread);
+        fc_engine_summary(&d.eng, stdout);
+    }
     rc = rc ? 1 : 0;
 out:
     fc_engine_fini(&d.eng);

@@ -89,7 +89,7 @@ uint32_t fc_engine_select(struct fc_engine *e, const char *pattern, const char *
 int fc_engine_event(struct fc_engine *e, const struct scap_event *ev, struct fc_pevent *pe);
 
 /* Falco's counts at the end of a run ("Events detected: ...", per
- * priority, per rule), after "Events read: nread". */
-void fc_engine_summary(const struct fc_engine *e, uint64_t nread, FILE *f);
+ * priority, per rule); Falco prints them on stdout, after the alerts. */
+void fc_engine_summary(const struct fc_engine *e, FILE *f);
 
 #endif

@@ -12,10 +12,18 @@ falcod=$(dirname "$falcoc")/../runtime/falcod
 caps=$shared/corpus/captures
 . "$(dirname "$0")/../lib/cli.sh"
 
-# fd_run ARGS...: falcod ARGS, like fc_run (stdout $tmp/out, stderr $tmp/err).
+# split_sum: moves Falco's end-of-run counts, which follow the alerts on
+# stdout, from $tmp/out to $tmp/sum.
+split_sum() {
+    sed -n '/^Events detected: /,$p' "$tmp/out" >"$tmp/sum"
+    sed -i '/^Events detected: /,$d' "$tmp/out"
+}
+# fd_run ARGS...: falcod ARGS, like fc_run (stdout $tmp/out less the counts,
+# which go to $tmp/sum; stderr $tmp/err).
 fd_run() {
     timeout 120 "$falcod" "$@" >"$tmp/out" 2>"$tmp/err"
     rc=$?
+    split_sum
 }
 
 # Two rules files, compiled to two objects: rules of every priority on
@@ -72,12 +80,14 @@ for cap in "$caps"/*.scap; do
         esac
         fc_run run "$tmp/a.yaml" "$tmp/b.yaml" -e "$cap" "${fa[@]}"
         want_rc=$rc
+        split_sum
         mv "$tmp/out" "$tmp/want.out"
+        mv "$tmp/sum" "$tmp/want.sum"
         grep -v '^falcoc: ' "$tmp/err" >"$tmp/want.err"
         fd_run -r "$tmp/a.fco" -r "$tmp/b.fco" -e "$cap" "${quiet[@]}" "${da[@]}"
         grep -v '^falcod: ' "$tmp/err" >"$tmp/got.err"
         if [ $rc -eq $want_rc ] && cmp -s "$tmp/out" "$tmp/want.out" &&
-            cmp -s "$tmp/got.err" "$tmp/want.err"; then
+            cmp -s "$tmp/sum" "$tmp/want.sum" && cmp -s "$tmp/got.err" "$tmp/want.err"; then
             ok
         else
             ko "$name $form: exit $rc (falcoc run $want_rc); $(diff "$tmp/want.out" "$tmp/out" | head -5)" \
