@@ -30,6 +30,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fc_alert.h"
+
 /* Falco's texts that appear more than once. */
 #define WARNING_APPEND                                                                             \
     "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under "          \
@@ -87,22 +89,12 @@ bool rl_parse_bool(const char *s, bool *out)
 
 bool rl_parse_priority(const char *s, enum rl_priority *out)
 {
-    static const struct {
-        const char *word;
-        enum rl_priority p;
-    } words[] = {
-        {"emergency", RL_PRIO_EMERGENCY}, {"alert", RL_PRIO_ALERT},
-        {"critical", RL_PRIO_CRITICAL},   {"error", RL_PRIO_ERROR},
-        {"warning", RL_PRIO_WARNING},     {"notice", RL_PRIO_NOTICE},
-        {"info", RL_PRIO_INFORMATIONAL},  {"informational", RL_PRIO_INFORMATIONAL},
-        {"debug", RL_PRIO_DEBUG},
-    };
-    for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
-        if (!strcasecmp(s, words[i].word)) {
-            *out = words[i].p;
-            return true;
-        }
-    return false;
+    _Static_assert(RL_PRIO_EMERGENCY == 0 && RL_PRIO_DEBUG == 7, "the runtime's priority numbers");
+    int p = fc_priority_parse(s);
+    if (p < 0)
+        return false;
+    *out = (enum rl_priority)p;
+    return true;
 }
 
 static bool is_space(char c)

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,6 +38,15 @@ const char *fc_priority_name(uint32_t prio)
 const char *fc_priority_short(uint32_t prio)
 {
     return prio < 8 ? prio_short[prio] : "?";
+}
+
+int fc_priority_parse(const char *s)
+{
+    /* the short forms include "info", the long ones "informational" */
+    for (int p = 0; p < 8; p++)
+        if (!strcasecmp(s, prio_short[p]) || !strcasecmp(s, prio_names[p]))
+            return p;
+    return -1;
 }
 
 /* One output_fields entry: its key and the token that gives its value. */

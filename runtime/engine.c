@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "fc_rt.h"
+#include "ops.h"
 
 struct fc_engine_set {
     const struct fc_ruleset *rs;
@@ -45,6 +46,15 @@ void fc_ruleset_of_object(struct fc_ruleset *rs, const struct fc_loaded *l)
     };
 }
 
+/* Does the set hold rules that never alert (below the threshold, or turned
+ * off)? Then its entry point is asked for every match, not the first. */
+static void note_below(const struct fc_engine *e, struct fc_engine_set *s)
+{
+    s->below = false;
+    for (uint32_t r = 0; r < s->rs->nrules; r++)
+        s->below |= s->off[r] || s->rs->rules[r].priority > e->o.min_priority;
+}
+
 int fc_engine_init(struct fc_engine *e, const struct fc_ruleset *sets, uint32_t nsets,
                    const struct fc_engine_opts *o)
 {
@@ -67,8 +77,7 @@ int fc_engine_init(struct fc_engine *e, const struct fc_ruleset *sets, uint32_t 
             !fc_ctx_init(&s->ctx, &fc_state_provider, sets[i].frefs, sets[i].nfrefs))
             return -ENOMEM;
         s->ctx.k = sets[i].k;
-        for (uint32_t r = 0; r < sets[i].nrules; r++)
-            s->below |= sets[i].rules[r].priority > o->min_priority;
+        note_below(e, s);
     }
     return 0;
 }
@@ -119,29 +128,6 @@ int fc_engine_event(struct fc_engine *e, const struct scap_event *ev, struct fc_
     return 0;
 }
 
-/* Does name match pattern, where '*' matches any run of characters? */
-static bool wild_match(const char *pat, const char *name)
-{
-    const char *star = NULL, *resume = NULL;
-    while (*name) {
-        if (*pat == '*') {
-            star = pat++;
-            resume = name;
-        } else if (*pat == *name) {
-            pat++;
-            name++;
-        } else if (star) {
-            pat = star + 1;
-            name = ++resume;
-        } else {
-            return false;
-        }
-    }
-    while (*pat == '*')
-        pat++;
-    return !*pat;
-}
-
 static bool has_tag(const struct fc_rule_desc *d, const char *tag)
 {
     for (uint32_t t = 0; t < d->ntags; t++)
@@ -152,20 +138,22 @@ static bool has_tag(const struct fc_rule_desc *d, const char *tag)
 
 uint32_t fc_engine_select(struct fc_engine *e, const char *pattern, const char *tag, bool on)
 {
+    /* the glob operator's matcher: '*' as Falco's selectors use it */
+    struct op_glob *g = pattern ? op_glob_compile(pattern, strlen(pattern), false) : NULL;
     uint32_t n = 0;
     for (uint32_t i = 0; i < e->nsets; i++) {
         struct fc_engine_set *s = &e->sets[i];
-        s->below = false;
         for (uint32_t r = 0; r < s->rs->nrules; r++) {
             const struct fc_rule_desc *d = &s->rs->rules[r];
-            if ((pattern && wild_match(pattern, d->name ? d->name : "")) ||
-                (tag && has_tag(d, tag))) {
+            const char *name = d->name ? d->name : "";
+            if ((g && op_glob_match(g, name, strlen(name))) || (tag && has_tag(d, tag))) {
                 s->off[r] = !on;
                 n++;
             }
-            s->below |= s->off[r] || d->priority > e->o.min_priority;
         }
+        note_below(e, s);
     }
+    op_glob_free(g);
     return n;
 }
 

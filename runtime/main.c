@@ -174,19 +174,6 @@ static int load_config(struct fc_config *cfg, const struct opts *o)
     return 0;
 }
 
-/* Falco's priority names, as the priority key takes them ("info" too). */
-static int priority_of(const char *s)
-{
-    static const char *const names[] = {"emergency", "alert",  "critical", "error",
-                                        "warning",   "notice", "info",     "debug"};
-    for (int i = 0; i < 8; i++)
-        if (!strcasecmp(s, names[i]))
-            return i;
-    if (!strcasecmp(s, "informational"))
-        return 6;
-    return -1;
-}
-
 struct daemon {
     struct fc_engine eng;
     struct fc_outputs *out;
@@ -487,7 +474,7 @@ int main(int argc, char **argv)
     size_t nwarn = fc_config_nwarnings(cfg);
     const char *match = fc_config_str(cfg, "rule_matching", "first");
     const char *prio = fc_config_str(cfg, "priority", "debug");
-    int min_prio = priority_of(prio);
+    int min_prio = fc_priority_parse(prio);
     if (strcasecmp(match, "first") && strcasecmp(match, "all")) {
         rc = fatal("rule_matching: expected first or all, got '%s'", match);
         goto out;

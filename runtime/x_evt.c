@@ -384,11 +384,8 @@ static bool error_count(const struct fc_pevent *pe, enum fc_field_id id, struct 
     default:
         break;
     }
-    /* evt.failed is false on success; the counters are absent then, so
-     * that they add up to the number of errors */
-    if (id != FC_F_EVT_FAILED && res >= 0)
-        return false;
-    return fc_xv_num(out, res < 0);
+    /* absent on success, so that the counters add up to the errors */
+    return res < 0 && fc_xv_num(out, 1);
 }
 
 static bool buflen(const struct fc_pevent *pe, enum fc_field_id id, struct fc_xv *out)
@@ -916,6 +913,7 @@ bool fc_x_evt(const struct fc_ctx *c, const struct fc_pevent *pe, const struct f
     case FC_F_EVT_RAWRES:
         return return_value(ev, &res) && fc_xv_num(out, (uint64_t)res);
     case FC_F_EVT_FAILED:
+        return return_value(ev, &res) && fc_xv_num(out, res < 0);
     case FC_F_EVT_COUNT_ERROR:
     case FC_F_EVT_COUNT_ERROR_FILE:
     case FC_F_EVT_COUNT_ERROR_NET:

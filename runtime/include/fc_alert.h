@@ -44,6 +44,9 @@ enum fc_alert_flag {
 const char *fc_priority_name(uint32_t prio);
 /* The upper-case short form of Falco's end-of-run counts: "INFO" for 6. */
 const char *fc_priority_short(uint32_t prio);
+/* A priority as rules and the priority key write it, in any case
+ * ("warning", "INFO", "informational"): 0-7, or -1. */
+int fc_priority_parse(const char *s);
 
 struct fc_alert_key; /* alert.c: one output_fields entry */
 

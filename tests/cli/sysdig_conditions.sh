@@ -22,8 +22,6 @@ set -u -o pipefail
 falcoc=$1 shared=$2
 dir=tests/sysdig
 . "$dir/lib.sh"
-known=$dir/known-differences.txt
-export SD_KNOWN=$known
 jobs=${SYSDIFF_JOBS:-2}
 sysdig=${SYSDIG:-sysdig}
 

@@ -11,8 +11,6 @@ set -u -o pipefail
 falcoc=$1 shared=$2
 dir=tests/sysdig
 . "$dir/lib.sh"
-known=$dir/known-differences.txt
-export SD_KNOWN=$known
 
 sd_require "$falcoc"
 

@@ -9,6 +9,10 @@
 # that key (two events may share all four parts), with backslash, tab, newline
 # and CR inside values escaped as \\ \t \n \r.
 
+# The differences both tests excuse, with their reasons.
+known=$(dirname "${BASH_SOURCE[0]}")/known-differences.txt
+export SD_KNOWN=$known
+
 SD_US=$'\x1f'
 SD_RS=$'\x1e'
 
